@@ -1,0 +1,380 @@
+"""Applying one event to the state: the one place each kind's effect is defined.
+
+Every handler first checks what its event presupposes (a withdrawal presupposes
+a member, a force contribution the force and the membership) and raises
+:class:`Unmet` with a reason before it changes anything; only then does it set
+or end facts. Replay decides what an unmet presupposition means: an error in a
+log, a reported skip in a counterfactual branch.
+
+Nothing here knows any particular organization.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from orgsim.events.model import Event
+
+from .facts import FactState
+
+ACTIVE = frozenset({"member", "signatory", "suspended"})
+FORMER = frozenset({"withdrawn", "not_renewed", "suspended"})
+SIDE_STATUSES = {"observer_status": "observer", "partner_status": "partner", "associate_status": "associate",
+                 "status_unknown": "unknown"}
+
+
+class Unmet(Exception):
+    """An event's presupposition does not hold in the state it is applied to."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something replay noticed that is not an error: a source's claim that disagrees with the state."""
+
+    event: str
+    message: str
+
+
+Handler = Callable[[FactState, Event, list], None]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(*kinds: str) -> Callable[[Handler], Handler]:
+    """Register a handler for one or more kinds."""
+
+    def register(fn: Handler) -> Handler:
+        for k in kinds:
+            HANDLERS[k] = fn
+        return fn
+
+    return register
+
+
+def apply_event(st: FactState, ev: Event, findings: list | None = None) -> None:
+    """Apply one event to the state, or raise Unmet (leaving the state unchanged)."""
+    HANDLERS.get(ev.kind, _record_only)(st, ev, findings if findings is not None else [])
+
+
+# --- shared checks ---------------------------------------------------------------
+
+def _org_of(ev: Event) -> str:
+    return ev.target or ev.org
+
+
+def _need(cond: bool, reason: str) -> None:
+    if not cond:
+        raise Unmet(reason)
+
+
+def _org(st: FactState, org: str, ev: Event) -> dict:
+    fact = st.get(("org", org))
+    if fact is None and org in st.external:
+        return {"name": org, "short": org, "status": "in_force"}
+    _need(fact is not None, f"organization {org} does not exist on {ev.date}")
+    return fact.value  # type: ignore[union-attr]
+
+
+def _entity_exists(st: FactState, ident: str) -> bool:
+    if not ident or st.get(("org", ident)) is not None or st.get(("body", ident)) is not None:
+        return True
+    return ident.split(".")[0] in st.external
+
+
+def _status(st: FactState, entity: str, actor: str) -> str | None:
+    return st.value(("member", entity, actor))
+
+
+def _since(st: FactState, key: tuple) -> str:
+    fact = st.get(key)
+    return f" (since {fact.since})" if fact else ""
+
+
+def _require_status(st: FactState, ev: Event, entity: str, allowed: frozenset[str], what: str) -> None:
+    for a in ev.actors:
+        status = _status(st, entity, a)
+        _need(status in allowed,
+              f"{a} is not {what} of {entity} on {ev.date}: its status is {status or 'none'}"
+              f"{_since(st, ('member', entity, a))}")
+
+
+def _set_all(st: FactState, ev: Event, entity: str, status: str) -> None:
+    for a in ev.actors:
+        st.set(("member", entity, a), status, ev)
+
+
+# --- the organization's lineage -----------------------------------------------------
+
+@handles("treaty_signed", "org_founded")
+def _founding(st: FactState, ev: Event, _f: list) -> None:
+    org = _org_of(ev)
+    existing = st.get(("org", org))
+    _need(existing is None or existing.value["status"] == "dissolved", f"organization {org} already exists")
+    in_force = ev.kind == "org_founded"
+    st.set(("org", org), {"name": ev.payload.get("name", org), "short": ev.payload.get("short", org),
+                          "status": "in_force" if in_force else "signed"}, ev)
+    _set_all(st, ev, org, "member" if in_force else "signatory")
+
+
+@handles("treaty_in_force")
+def _in_force(st: FactState, ev: Event, _f: list) -> None:
+    org = _org_of(ev)
+    value = _org(st, org, ev)
+    _need(value["status"] == "signed", f"the treaty of {org} is already in force or ended ({value['status']})")
+    st.set(("org", org), {**value, "status": "in_force"}, ev)
+    actors = set(ev.actors)
+    for key in st.children("member", org):
+        if st.value(key) == "signatory" and (not actors or key[2] in actors):
+            st.set(key, "member", ev)
+
+
+@handles("charter_in_force", "org_renamed")
+def _renamed(st: FactState, ev: Event, _f: list) -> None:
+    org = _org_of(ev)
+    value = _org(st, org, ev)
+    st.set(("org", org), {**value, "name": ev.payload.get("name", value["name"]),
+                          "short": ev.payload.get("short", value["short"])}, ev)
+
+
+@handles("org_dissolved")
+def _dissolved(st: FactState, ev: Event, _f: list) -> None:
+    org = _org_of(ev)
+    value = _org(st, org, ev)
+    for key in st.children("member", org):
+        st.end(key, ev)
+    st.set(("org", org), {**value, "status": "dissolved"}, ev)
+
+
+@handles("protocol_signed", "charter_signed", "protocol_in_force")
+def _protocol(st: FactState, ev: Event, _f: list) -> None:
+    org = ev.org
+    _org(st, org, ev)
+    pid = ev.payload.get("protocol") or (f"{org}.CHARTER" if ev.kind == "charter_signed" else ev.id)
+    old = st.value(("protocol", pid)) or {}
+    status = "in_force" if ev.kind == "protocol_in_force" else "signed"
+    signatories = old.get("signatories", ()) if ev.kind == "protocol_in_force" else tuple(ev.actors)
+    st.set(("protocol", pid), {"title": ev.payload.get("title", old.get("title", pid)), "status": status,
+                               "signatories": signatories}, ev)
+
+
+# --- membership ------------------------------------------------------------------
+
+@handles("accession")
+def _accession(st: FactState, ev: Event, _f: list) -> None:
+    org = _org_of(ev)
+    value = _org(st, org, ev)
+    _need(value["status"] != "dissolved", f"{org} is dissolved")
+    for a in ev.actors:
+        status = _status(st, org, a)
+        _need(status not in ACTIVE, f"{a} was already a {status} of {org} on {ev.date}{_since(st, ('member', org, a))}")
+    _set_all(st, ev, org, "member" if value["status"] == "in_force" else "signatory")
+
+
+@handles("non_renewal")
+def _non_renewal(st: FactState, ev: Event, _f: list) -> None:
+    org = _org_of(ev)
+    _require_status(st, ev, org, frozenset({"member", "signatory"}), "a member")
+    _set_all(st, ev, org, "not_renewed")
+
+
+@handles("withdrawal")
+def _withdrawal(st: FactState, ev: Event, _f: list) -> None:
+    org = _org_of(ev)
+    _require_status(st, ev, org, frozenset({"member", "signatory", "suspended", "associate"}), "a member")
+    _set_all(st, ev, org, "withdrawn")
+
+
+@handles("suspension")
+def _suspension(st: FactState, ev: Event, _f: list) -> None:
+    org = _org_of(ev)
+    _require_status(st, ev, org, frozenset({"member"}), "a member")
+    _set_all(st, ev, org, "suspended")
+
+
+@handles("readmission")
+def _readmission(st: FactState, ev: Event, _f: list) -> None:
+    org = _org_of(ev)
+    _org(st, org, ev)
+    for a in ev.actors:
+        status = _status(st, org, a)
+        _need(status != "member", f"{a} was already a member of {org} on {ev.date}{_since(st, ('member', org, a))}")
+        _need(status in FORMER, f"{a} was never a member of {org} before {ev.date}: its status is {status or 'none'}")
+    _set_all(st, ev, org, "member")
+
+
+@handles(*SIDE_STATUSES)
+def _side_status(st: FactState, ev: Event, _f: list) -> None:
+    entity = _org_of(ev)
+    _need(_entity_exists(st, entity), f"{entity} does not exist on {ev.date}")
+    if ev.kind != "status_unknown":
+        for a in ev.actors:
+            status = _status(st, entity, a)
+            _need(status not in ACTIVE, f"{a} is a {status} of {entity} on {ev.date}, not a candidate for "
+                                        f"{SIDE_STATUSES[ev.kind]} status")
+    _set_all(st, ev, entity, SIDE_STATUSES[ev.kind])
+
+
+@handles("status_ended")
+def _status_ended(st: FactState, ev: Event, _f: list) -> None:
+    entity = _org_of(ev)
+    _require_status(st, ev, entity, frozenset({"observer", "partner", "associate", "unknown"}),
+                    "an observer, partner or associate")
+    for a in ev.actors:
+        st.end(("member", entity, a), ev)
+
+
+@handles("membership_attested")
+def _attested(st: FactState, ev: Event, findings: list) -> None:
+    entity = _org_of(ev)
+    status = ev.payload.get("status", "member")
+    claimed = set(ev.payload.get("members") or ev.actors)
+    actual = {k[2] for k in st.children("member", entity) if st.value(k) == status}
+    if claimed != actual:
+        parts = []
+        if claimed - actual:
+            parts.append(f"the source names {', '.join(sorted(claimed - actual))} but the replay does not")
+        if actual - claimed:
+            parts.append(f"the replay has {', '.join(sorted(actual - claimed))} but the source does not")
+        findings.append(Finding(ev.id, f"{status}s of {entity} on {ev.date}: " + "; ".join(parts)))
+
+
+# --- bodies and forces ---------------------------------------------------------------
+
+def _parent(st: FactState, ev: Event) -> str:
+    parent = ev.payload.get("parent") or ev.org
+    _need(_entity_exists(st, parent), f"its parent {parent} does not exist on {ev.date}")
+    return parent
+
+
+@handles("body_created")
+def _body_created(st: FactState, ev: Event, _f: list) -> None:
+    _need(st.get(("body", ev.target)) is None, f"body {ev.target} already exists")
+    parent = _parent(st, ev)
+    st.set(("body", ev.target), {"name": ev.payload.get("name", ev.target), "parent": parent, "org": ev.org,
+                                 "type": ev.payload.get("type", "body")}, ev)
+    for a in ev.actors:
+        st.set(("member", ev.target, a), "member", ev)
+
+
+@handles("body_renamed")
+def _body_renamed(st: FactState, ev: Event, _f: list) -> None:
+    value = st.value(("body", ev.target))
+    _need(value is not None, f"body {ev.target} does not exist on {ev.date}")
+    st.set(("body", ev.target), {**value, "name": ev.payload.get("name", value["name"])}, ev)
+
+
+@handles("body_dissolved")
+def _body_dissolved(st: FactState, ev: Event, _f: list) -> None:
+    _need(st.get(("body", ev.target)) is not None, f"body {ev.target} does not exist on {ev.date}")
+    for key in st.children("member", ev.target):
+        st.end(key, ev)
+    st.end(("body", ev.target), ev)
+
+
+def _check_contributors(st: FactState, ev: Event, force_org: str) -> None:
+    for a in ev.actors:
+        status = _status(st, force_org, a)
+        _need(status == "member", f"{a} is not a member of {force_org} on {ev.date} (status {status or 'none'}),"
+                                  f" so it cannot contribute to {ev.target}")
+
+
+@handles("force_formed")
+def _force_formed(st: FactState, ev: Event, _f: list) -> None:
+    _need(st.get(("force", ev.target)) is None, f"force {ev.target} already exists")
+    parent = _parent(st, ev)
+    _check_contributors(st, ev, ev.org)
+    st.set(("force", ev.target), {"name": ev.payload.get("name", ev.target), "parent": parent, "org": ev.org}, ev)
+    for a in ev.actors:
+        st.set(("contrib", ev.target, a), {"units": ev.payload.get("units")}, ev)
+    if ev.payload.get("strength") is not None:
+        st.set(("strength", ev.target), {"strength": ev.payload["strength"],
+                                         "unit": ev.payload.get("unit", "personnel")}, ev)
+
+
+@handles("force_contribution")
+def _force_contribution(st: FactState, ev: Event, _f: list) -> None:
+    force = st.value(("force", ev.target))
+    _need(force is not None, f"force {ev.target} does not exist on {ev.date}")
+    _check_contributors(st, ev, force["org"])
+    for a in ev.actors:
+        _need(st.get(("contrib", ev.target, a)) is None, f"{a} already contributes to {ev.target}")
+        st.set(("contrib", ev.target, a), {"units": ev.payload.get("units")}, ev)
+
+
+@handles("force_strength")
+def _force_strength(st: FactState, ev: Event, _f: list) -> None:
+    _need(st.get(("force", ev.target)) is not None, f"force {ev.target} does not exist on {ev.date}")
+    st.set(("strength", ev.target), {"strength": ev.payload.get("strength"),
+                                     "unit": ev.payload.get("unit", "personnel")}, ev)
+
+
+@handles("force_disbanded")
+def _force_disbanded(st: FactState, ev: Event, _f: list) -> None:
+    _need(st.get(("force", ev.target)) is not None, f"force {ev.target} does not exist on {ev.date}")
+    for key in st.children("contrib", ev.target):
+        st.end(key, ev)
+    st.end(("strength", ev.target), ev)
+    st.end(("force", ev.target), ev)
+
+
+# --- rules, offices, relations -----------------------------------------------------
+
+@handles("rule_adopted")
+def _rule_adopted(st: FactState, ev: Event, _f: list) -> None:
+    _org(st, ev.org, ev)
+    st.set(("rule", ev.target), {"title": ev.payload.get("title", ev.target), "text": ev.payload.get("text", ""),
+                                 "params": ev.payload.get("params", {}), "org": ev.org}, ev)
+
+
+@handles("rule_repealed")
+def _rule_repealed(st: FactState, ev: Event, _f: list) -> None:
+    _need(st.get(("rule", ev.target)) is not None, f"rule {ev.target} is not in force on {ev.date}")
+    st.end(("rule", ev.target), ev)
+
+
+@handles("chair")
+def _chair(st: FactState, ev: Event, _f: list) -> None:
+    org = _org_of(ev)
+    _org(st, org, ev)
+    _require_status(st, ev, org, frozenset({"member"}), "a member")
+    office = ev.payload.get("office", f"{org}.CHAIR")
+    st.set(("office", office), {"holder": ",".join(ev.actors), "title": ev.payload.get("title", "Chairmanship"),
+                                "term": ev.payload.get("term")}, ev)
+
+
+@handles("office_appointment")
+def _appointment(st: FactState, ev: Event, _f: list) -> None:
+    _org(st, ev.org, ev)
+    holder = ev.payload.get("person") or ",".join(ev.actors)
+    _need(bool(holder), "an appointment needs payload.person or actors")
+    st.set(("office", ev.target), {"holder": holder, "title": ev.payload.get("title", ev.target),
+                                   "term": ev.payload.get("term")}, ev)
+
+
+@handles("armed_conflict")
+def _war(st: FactState, ev: Event, _f: list) -> None:
+    _need(len(ev.actors) >= 2, "an armed conflict needs two or more actors")
+    pairs = [(a, b) for i, a in enumerate(sorted(ev.actors)) for b in sorted(ev.actors)[i + 1:]]
+    for a, b in pairs:
+        if ev.payload.get("ended"):
+            st.end(("war", a, b), ev)
+        else:
+            st.set(("war", a, b), {}, ev)
+
+
+@handles("base_established")
+def _base(st: FactState, ev: Event, _f: list) -> None:
+    user = ev.payload.get("user")
+    _need(isinstance(user, str), "a base needs payload.user (the state whose base it is)")
+    for host in ev.actors:
+        st.set(("base", host, user, ev.payload.get("name", ev.id)), {"name": ev.payload.get("name", "")}, ev)
+
+
+@handles("session")
+def _session(st: FactState, ev: Event, _f: list) -> None:
+    if ev.target and "." in ev.target:
+        _need(st.get(("body", ev.target)) is not None, f"body {ev.target} does not exist on {ev.date}")
+
+
+def _record_only(st: FactState, ev: Event, _f: list) -> None:
+    """Acts (decisions, exercises, statements…) are kept in the log and timeline; they set no fact."""

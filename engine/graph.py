@@ -1,0 +1,72 @@
+"""The state at a date as a networkx graph: typed nodes and typed, dated, sourced edges.
+
+Node ``type``: organization, state, body, force (and ``other`` for parliaments
+and unions that hold a status). Edge ``type``: member_of, observer_of,
+partner_of, contributes_to, part_of. Every edge carries ``status``, ``since``
+(the EDTF text), ``event`` and ``source_line``.
+
+>>> from orgsim.engine.history import History
+>>> g = state_graph(History.load_bundled().at("1995-06-01"))
+>>> g.nodes["CSTO"]["type"], g.edges["ARM", "CSTO"]["type"]
+('organization', 'member_of')
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from .state import State
+
+EDGE_TYPE = {"observer": "observer_of", "partner": "partner_of"}
+DRAWN_STATUSES = frozenset({"member", "signatory", "suspended", "associate", "observer", "partner", "unknown"})
+
+
+def _node_type(state: State, ident: str) -> str:
+    if len(ident) == 3 and ident.isupper():
+        return "state"
+    if ("org", ident) in state.facts or ident in (state.log.entities.get("organizations") or {}):
+        return "organization"
+    if ("body", ident) in state.facts:
+        return "body"
+    if ("force", ident) in state.facts:
+        return "force"
+    return "other"
+
+
+def _add_node(g: nx.DiGraph, state: State, ident: str) -> None:
+    if ident not in g:
+        g.add_node(ident, type=_node_type(state, ident), label=ident, name=state.name_of(ident))
+
+
+def _edge(g: nx.DiGraph, state: State, a: str, b: str, etype: str, row: dict) -> None:
+    _add_node(g, state, a)
+    _add_node(g, state, b)
+    g.add_edge(a, b, type=etype, status=row.get("status", ""), since=row["since"], event=row["event"],
+               source_line=row.get("source_line"))
+
+
+def state_graph(state: State, org: str | None = None) -> nx.DiGraph:
+    """The organization's network at the state's date (former members are not drawn)."""
+    org = org or state.org
+    g = nx.DiGraph(date=state.at.text if state.at else None, org=org)
+    info = state.organization(org)
+    if info is None:
+        return g
+    _add_node(g, state, org)
+    g.nodes[org]["label"] = info.get("short") or org
+    g.nodes[org]["name"] = info.get("name") or org
+    for row in state.members(org):
+        if row["status"] in DRAWN_STATUSES:
+            _edge(g, state, row["id"], org, EDGE_TYPE.get(row["status"], "member_of"), row)
+    for body in state.bodies(org):
+        _edge(g, state, body["id"], body["parent"], "part_of", body)
+    for row in state.body_members(org):
+        if row["status"] in DRAWN_STATUSES:
+            _edge(g, state, row["id"], row["org"], EDGE_TYPE.get(row["status"], "member_of"), row)
+    for force in state.forces(org):
+        _edge(g, state, force["id"], force["parent"], "part_of", force)
+        for c in force["contributors"]:
+            _edge(g, state, c["id"], force["id"], "contributes_to", c)
+    for node, data in g.nodes(data=True):
+        data.setdefault("label", node)
+    return g

@@ -1,0 +1,112 @@
+"""A history: a log plus its compiled index, answering questions about any date.
+
+>>> h = History.load_bundled("csto")
+>>> [m["id"] for m in h.at("1995-06-01").members(status="member")][:3]
+['ARM', 'AZE', 'BLR']
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Mapping
+
+from orgsim.events import bundled_log_path, load_log
+from orgsim.events.dates import HistDate, parse_date, parse_query_date
+from orgsim.events.model import Event, Log
+
+from .index import FactIndex
+from .replay import Replay, replay
+from .state import State
+
+
+def as_date(date: str | HistDate) -> HistDate:
+    """Accept a HistDate or a user's YYYY / YYYY-MM / YYYY-MM-DD string."""
+    return date if isinstance(date, HistDate) else parse_query_date(date)
+
+
+class History:
+    """A log, the conflict readings chosen for it, and its index of facts."""
+
+    def __init__(self, log: Log, readings: Mapping[str, str] | None = None, org: str | None = None,
+                 strict: bool = True) -> None:
+        self.log = log
+        self.readings = dict(readings or {})
+        self.org = org or log.organization
+        self.strict = strict
+
+    @classmethod
+    def load(cls, path: str, **kwargs) -> "History":
+        """Load a YAML log file."""
+        return cls(load_log(path), **kwargs)
+
+    @classmethod
+    def load_bundled(cls, name: str = "csto", **kwargs) -> "History":
+        """Load one of the logs shipped with orgsim."""
+        return cls.load(bundled_log_path(name), **kwargs)
+
+    @cached_property
+    def index(self) -> FactIndex:
+        """The compiled index (built on first use, then reused for every date)."""
+        return FactIndex(self.log, self.readings, strict=self.strict)
+
+    def validate(self) -> Replay:
+        """Replay the whole log strictly: raises LogError at the first broken invariant."""
+        return replay(self.log, readings=self.readings, strict=self.strict)
+
+    def at(self, date: str | HistDate) -> State:
+        """The state at a date, answered from the index."""
+        d = as_date(date)
+        return State(self.log, self.index.facts_at(d.key), d, self.org)
+
+    def replay_to(self, date: str | HistDate) -> State:
+        """The state at a date by a full replay from the start (slow; the index's reference)."""
+        d = as_date(date)
+        r = replay(self.log, d.key, readings=self.readings, strict=self.strict)
+        return State(self.log, dict(r.state.facts), d, self.org)
+
+    def events(self, start: str | HistDate | None = None, end: str | HistDate | None = None,
+               kind: str | None = None, actor: str | None = None) -> list[Event]:
+        """Events from ``start`` to ``end`` inclusive (by the day each applies), optionally filtered."""
+        lo = as_date(start).key if start else None
+        hi = as_date(end) if end else None
+        hi_key = hi.upper if hi is not None else None  # "2009" as an end means through 2009-12-31
+        out = []
+        for e in self.log.events:
+            if lo is not None and e.date.key < lo:
+                continue
+            if hi_key is not None and e.date.key > hi_key:
+                continue
+            if kind and e.kind != kind:
+                continue
+            if actor and actor not in e.actors and actor != e.target:
+                continue
+            out.append(e)
+        return out
+
+    @property
+    def skipped(self) -> list:
+        """Events the replay did not apply, with reasons (alternative readings, unmet presuppositions)."""
+        return self.index.replay.skipped
+
+    @property
+    def findings(self) -> list:
+        """Source claims that disagree with the replayed state."""
+        return self.index.replay.findings
+
+    def key_dates(self) -> list[HistDate]:
+        """Dates on which the organization's own membership or structure changed."""
+        seen, out = set(), []
+        for fact, start, _end, _x in self.index.intervals():
+            if fact.key[0] in ("member", "org", "force", "body") and start not in seen:
+                seen.add(start)
+                out.append(fact.since)
+        return sorted(out, key=lambda d: d.key)
+
+    def event_dates(self) -> list[HistDate]:
+        """The distinct dates of all events, in order."""
+        seen, out = set(), []
+        for e in self.log.events:
+            if e.date.key not in seen:
+                seen.add(e.date.key)
+                out.append(parse_date(e.date.first.isoformat()))
+        return out

@@ -1,0 +1,162 @@
+"""The state of an organization at a date: plain views over the facts that hold then.
+
+A :class:`State` is derived, never edited: it is whatever the facts valid on
+its date say, seen as members, bodies, forces, rules and office holders.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Iterable
+
+from orgsim.events.dates import HistDate
+from orgsim.events.model import Log, thaw
+
+from .facts import Fact, Key
+
+STATUS_ORDER = {"member": 0, "signatory": 1, "suspended": 2, "associate": 3, "observer": 4, "partner": 5,
+                "unknown": 6, "not_renewed": 7, "withdrawn": 8}
+
+
+@lru_cache(maxsize=4096)
+def state_name(code: str) -> str:
+    """A state's common name from its ISO 3166-1 alpha-3 code (the code itself if unknown)."""
+    import pycountry
+
+    country = pycountry.countries.get(alpha_3=code)
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
+class State:
+    """The state at one date: facts by key, with views for each kind of thing."""
+
+    def __init__(self, log: Log, facts: dict[Key, Fact], at: HistDate | None, org: str | None = None) -> None:
+        self.log = log
+        self.facts = facts
+        self.at = at
+        self.org = org or log.organization
+
+    # --- helpers ---
+    def _of(self, category: str) -> Iterable[Fact]:
+        return (f for k, f in self.facts.items() if k[0] == category)
+
+    def _cite(self, fact: Fact) -> dict[str, Any]:
+        ev = self.log.by_id.get(fact.event)
+        return {"since": fact.since.text, "event": fact.event, "source_line": ev.source_line if ev else None}
+
+    def name_of(self, ident: str) -> str:
+        """A readable name for any id in this log."""
+        for group in ("organizations", "others", "states"):
+            entry = (self.log.entities.get(group) or {}).get(ident)
+            if entry:
+                return entry.get("name", ident)
+        for cat in ("body", "force", "org"):
+            fact = self.facts.get((cat, ident))
+            if fact is not None:
+                return fact.value.get("name", ident)
+        return state_name(ident) if len(ident) == 3 and ident.isupper() else ident
+
+    # --- views ---
+    def organization(self, org: str | None = None) -> dict[str, Any] | None:
+        """The organization's name, short name and treaty status (None before it exists)."""
+        org = org or self.org
+        fact = self.facts.get(("org", org))
+        if fact is None:
+            return None
+        return {"id": org, **thaw(fact.value), **self._cite(fact)}
+
+    def memberships(self, entity: str | None = None) -> list[dict[str, Any]]:
+        """Every actor's status in one organization or body (or all), strongest status first."""
+        rows = [{"org": k[1], "id": k[2], "name": self.name_of(k[2]), "status": f.value, **self._cite(f)}
+                for k, f in self.facts.items() if k[0] == "member" and (entity is None or k[1] == entity)]
+        return sorted(rows, key=lambda r: (r["org"], STATUS_ORDER.get(r["status"], 99), r["id"]))
+
+    def members(self, org: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
+        """The organization's members (all statuses, or one)."""
+        rows = self.memberships(org or self.org)
+        return [r for r in rows if status is None or r["status"] == status]
+
+    def bodies(self, org: str | None = None) -> list[dict[str, Any]]:
+        """Bodies in existence, with their parent."""
+        org = org or self.org
+        rows = [{"id": f.key[1], **thaw(f.value), **self._cite(f)} for f in self._of("body") if f.value["org"] == org]
+        return sorted(rows, key=lambda r: r["id"])
+
+    def body_members(self, org: str | None = None) -> list[dict[str, Any]]:
+        """Statuses held in the organization's bodies (observers of an assembly, say)."""
+        bodies = {b["id"] for b in self.bodies(org)} | {k[1] for k in self.facts if k[0] == "member" and
+                                                        k[1].startswith(f"{org or self.org}.")}
+        return [r for r in self.memberships() if r["org"] in bodies]
+
+    def forces(self, org: str | None = None) -> list[dict[str, Any]]:
+        """Forces in existence, with contributing states and stated strength."""
+        org = org or self.org
+        out = []
+        for f in self._of("force"):
+            if f.value["org"] != org:
+                continue
+            fid = f.key[1]
+            strength = self.facts.get(("strength", fid))
+            contributors = sorted(({"id": k[2], **self._cite(c)} for k, c in self.facts.items()
+                                   if k[0] == "contrib" and k[1] == fid), key=lambda r: r["id"])
+            out.append({"id": fid, **thaw(f.value), **self._cite(f), "contributors": contributors,
+                        "strength": strength.value["strength"] if strength else None,
+                        "strength_unit": strength.value["unit"] if strength else None,
+                        "strength_since": strength.since.text if strength else None})
+        return sorted(out, key=lambda r: r["id"])
+
+    def _prefixed(self, category: str, org: str | None) -> list[dict[str, Any]]:
+        org = org or self.org
+        rows = [{"id": f.key[1], **thaw(f.value), **self._cite(f)} for f in self._of(category)
+                if f.key[1].startswith(f"{org}.") or f.value.get("org") == org]
+        return sorted(rows, key=lambda r: r["id"])
+
+    def rules(self, org: str | None = None) -> list[dict[str, Any]]:
+        """Rules in force."""
+        return self._prefixed("rule", org)
+
+    def offices(self, org: str | None = None) -> list[dict[str, Any]]:
+        """Offices and who holds them (chair, secretary general…)."""
+        return self._prefixed("office", org)
+
+    def protocols(self, org: str | None = None) -> list[dict[str, Any]]:
+        """Protocols signed or in force."""
+        return self._prefixed("protocol", org)
+
+    def relations(self) -> list[dict[str, Any]]:
+        """Wars between states and foreign bases, as the log states them."""
+        rows = [{"type": "armed_conflict", "between": [f.key[1], f.key[2]], **self._cite(f)} for f in self._of("war")]
+        rows += [{"type": "base", "host": f.key[1], "user": f.key[2], "name": f.key[3], **self._cite(f)}
+                 for f in self._of("base")]
+        return rows
+
+    def other_memberships(self) -> list[dict[str, Any]]:
+        """Statuses in the other organizations of the log (overlapping memberships)."""
+        mine = {self.org} | {b["id"] for b in self.bodies()}
+        return [r for r in self.memberships() if r["org"] not in mine and not r["org"].startswith(f"{self.org}.")]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything, as plain JSON-ready data; ``members`` is the organization's own membership."""
+        return {
+            "date": self.at.text if self.at else None,
+            "log": self.log.id,
+            "organization": self.organization(),
+            "members": self.members(),
+            "body_members": self.body_members(),
+            "bodies": self.bodies(),
+            "forces": self.forces(),
+            "rules": self.rules(),
+            "offices": self.offices(),
+            "protocols": self.protocols(),
+            "relations": self.relations(),
+            "other_memberships": self.other_memberships(),
+        }
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, State) and self.facts == other.facts
+
+    def __repr__(self) -> str:
+        n = len(self.members(status="member"))
+        return f"<State of {self.org} at {self.at}: {n} members, {len(self.facts)} facts>"

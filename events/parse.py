@@ -1,0 +1,246 @@
+"""Turning parsed YAML into a validated :class:`Log`: every check that needs no replay.
+
+A bad field stops loading with one line naming the file, the line and the event.
+Checks that need the state (withdrawing a non-member) belong to the engine.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from .dates import DateError, parse_date
+from .errors import LogError
+from .model import Conflict, Event, FrozenDict, Log, Reading, Source, freeze
+from .upcast import upcast
+from .vocabulary import CONFIDENCE, KINDS, SCHEMA_VERSION
+from .yamlio import LINE_KEY, load_yaml_file, load_yaml_text
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
+STATE_RE = re.compile(r"^[A-Z]{3}$")
+ENTITY_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]*(\.[A-Z0-9][A-Za-z0-9-]*)*$")
+
+EVENT_FIELDS = frozenset({"id", "date", "kind", "org", "actors", "target", "payload", "sources",
+                          "provenance", "rationale", "derived_by", "confidence", "note", "seq"})
+HEADER_FIELDS = frozenset({"orgsim_log", "id", "title", "organization", "entities", "sources",
+                           "texts", "conflicts", "events"})
+
+
+@lru_cache(maxsize=1)
+def iso_alpha3() -> frozenset[str]:
+    """Every ISO 3166-1 alpha-3 code, current and (from ISO 3166-3) former."""
+    import pycountry
+
+    codes = {c.alpha_3 for c in pycountry.countries}
+    codes |= {getattr(c, "alpha_3", "") for c in pycountry.historic_countries}
+    return frozenset(c for c in codes if c)
+
+
+def _fail(msg: str, path: str, line: int | None, event: str | None = None) -> LogError:
+    return LogError(msg, path, line, event)
+
+
+def _str_list(value: Any, what: str, path: str, line: int, eid: str | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _fail(f"{what} must be a list of ids", path, line, eid)
+    return tuple(value)
+
+
+class _Ids:
+    """Which actor and target ids a log may use: ISO states plus what its header declares."""
+
+    def __init__(self, entities: dict, path: str) -> None:
+        self.states = set(iso_alpha3()) | set(entities.get("states", {}) or {})
+        self.declared = set()
+        for group in ("organizations", "others"):
+            self.declared |= set(entities.get(group, {}) or {})
+        self.path = path
+
+    def check(self, ident: str, line: int, eid: str) -> None:
+        if STATE_RE.match(ident):
+            if ident not in self.states and ident not in self.declared:
+                raise _fail(f"unknown state code {ident!r} (not ISO 3166-1 alpha-3, not declared in entities)",
+                            self.path, line, eid)
+        elif not ENTITY_RE.match(ident):
+            raise _fail(f"malformed id {ident!r}", self.path, line, eid)
+        elif "." not in ident and ident not in self.declared:
+            raise _fail(f"unknown organization {ident!r} (declare it under entities)", self.path, line, eid)
+
+
+def _sources(raw: Any, header_sources: dict, path: str, line: int, eid: str) -> tuple[Source, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not raw:
+        raise _fail("sources must be a non-empty list", path, line, eid)
+    out = []
+    for s in raw:
+        sline = s.get(LINE_KEY, line) if isinstance(s, dict) else line
+        if not isinstance(s, dict):
+            raise _fail("each source must be a mapping", path, sline, eid)
+        unknown = set(s) - {"source", "line", "quote", "gloss", LINE_KEY}
+        if unknown:
+            raise _fail(f"unknown source field {sorted(unknown)[0]!r}", path, sline, eid)
+        key = s.get("source")
+        if key not in header_sources:
+            raise _fail(f"source {key!r} is not declared in the header's sources", path, sline, eid)
+        ln, quote, gloss = s.get("line"), s.get("quote"), s.get("gloss")
+        if not isinstance(ln, int) or isinstance(ln, bool) or ln < 1:
+            raise _fail("a source's line must be a positive whole number", path, sline, eid)
+        if not isinstance(quote, str) or not quote.strip() or not isinstance(gloss, str) or not gloss.strip():
+            raise _fail("a source needs its original-language quote and an English gloss", path, sline, eid)
+        out.append(Source(key, header_sources[key].get("file", key), ln, quote, gloss))
+    return tuple(out)
+
+
+def parse_event(raw: Any, index: int, log_org: str, header_sources: dict, ids: _Ids, path: str) -> Event:
+    """Validate one raw event mapping and build the immutable Event."""
+    if not isinstance(raw, dict):
+        raise _fail(f"event #{index + 1} is not a mapping", path, None)
+    line = raw.get(LINE_KEY, 0)
+    eid = raw.get("id")
+    if not isinstance(eid, str) or not ID_RE.match(eid):
+        raise _fail(f"event id {eid!r} is missing or malformed (use lower case, digits, '.', '_', '-')", path, line)
+    unknown = set(raw) - EVENT_FIELDS - {LINE_KEY}
+    if unknown:
+        raise _fail(f"unknown field {sorted(unknown)[0]!r}", path, line, eid)
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        raise _fail(f"unknown kind {kind!r} (see `orgsim kinds`)", path, line, eid)
+    date_text = raw.get("date")
+    if isinstance(date_text, int) and not isinstance(date_text, bool):
+        date_text = str(date_text)  # YAML reads an unquoted 1993 as a number
+    if not isinstance(date_text, str):
+        raise _fail(f"date {date_text!r} must be an EDTF string such as \"1993-12\"", path, line, eid)
+    try:
+        date = parse_date(date_text)
+    except DateError as exc:
+        raise _fail(str(exc), path, line, eid) from None
+    org = raw.get("org", log_org)
+    if not isinstance(org, str):
+        raise _fail("org must be an id", path, line, eid)
+    actors = _str_list(raw.get("actors"), "actors", path, line, eid)
+    target = raw.get("target")
+    if target is not None and not isinstance(target, str):
+        raise _fail("target must be one id", path, line, eid)
+    for ident in (*actors, *([target] if target else []), org):
+        ids.check(ident, line, eid)
+    payload = raw.get("payload") or {}
+    if not isinstance(payload, dict):
+        raise _fail("payload must be a mapping", path, line, eid)
+    confidence = raw.get("confidence", "high")
+    if confidence not in CONFIDENCE:
+        raise _fail(f"confidence must be one of {', '.join(CONFIDENCE)}", path, line, eid)
+    seq = raw.get("seq", 0)
+    if not isinstance(seq, int) or isinstance(seq, bool):
+        raise _fail("seq must be a whole number", path, line, eid)
+    sources = _sources(raw.get("sources"), header_sources, path, line, eid)
+    provenance, rationale = raw.get("provenance"), raw.get("rationale")
+    if not sources and not provenance and not rationale:
+        raise _fail("an event needs sources (or provenance for imports, rationale for scenario inserts)",
+                    path, line, eid)
+    for name in ("note", "rationale", "derived_by"):
+        if raw.get(name) is not None and not isinstance(raw.get(name), str):
+            raise _fail(f"{name} must be text", path, line, eid)
+    return Event(
+        id=eid, date=date, kind=kind, org=org, actors=actors, target=target,
+        payload=freeze(_clean(payload)), sources=sources,
+        provenance=freeze(_clean(provenance)) if isinstance(provenance, dict) else None,
+        rationale=rationale, derived_by=raw.get("derived_by"), confidence=confidence,
+        note=raw.get("note"), seq=seq, order=index, file=path, line=line,
+    )
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items() if k != LINE_KEY}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _conflicts(raw: Any, path: str, known: set[str]) -> tuple[Conflict, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise _fail("conflicts must be a list", path, None)
+    out, seen = [], set()
+    for c in raw:
+        line = c.get(LINE_KEY) if isinstance(c, dict) else None
+        cid = c.get("id") if isinstance(c, dict) else None
+        if not isinstance(cid, str) or cid in seen:
+            raise _fail(f"conflict id {cid!r} is missing or repeated", path, line)
+        seen.add(cid)
+        readings = []
+        for r in c.get("readings") or []:
+            rid = r.get("id")
+            events = tuple(r.get("events") or ())
+            for e in events:
+                if e not in known:
+                    raise _fail(f"conflict {cid!r}, reading {rid!r}: no event {e!r} in the log", path,
+                                r.get(LINE_KEY, line))
+            readings.append(Reading(str(rid), str(r.get("summary", "")), tuple(r.get("lines") or ()), events))
+        default = c.get("default")
+        if len(readings) < 2 or default not in {r.id for r in readings}:
+            raise _fail(f"conflict {cid!r} needs two or more readings and a default among them", path, line)
+        if not str(c.get("reason", "")).strip():
+            raise _fail(f"conflict {cid!r} needs the reason for its default", path, line)
+        out.append(Conflict(cid, str(c.get("question", "")), tuple(readings), default, str(c["reason"]), line or 0))
+    return tuple(out)
+
+
+def parse_log(data: Any, path: str) -> Log:
+    """Validate a parsed YAML document and build the Log (events in replay order)."""
+    if not isinstance(data, dict):
+        raise _fail("a log must be a YAML mapping with a header and `events:`", path, 1)
+    version = data.get("orgsim_log")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise _fail("missing `orgsim_log: <schema version>` in the header", path, data.get(LINE_KEY, 1))
+    if version > SCHEMA_VERSION:
+        raise _fail(f"written by a newer orgsim (log schema {version}; this orgsim reads up to {SCHEMA_VERSION})",
+                    path, 1)
+    data = upcast(data, version)
+    unknown = set(data) - HEADER_FIELDS - {LINE_KEY}
+    if unknown:
+        raise _fail(f"unknown header field {sorted(unknown)[0]!r}", path, 1)
+    org = data.get("organization")
+    if not isinstance(org, str):
+        raise _fail("the header needs `organization:` (the default org of its events)", path, 1)
+    entities = _clean(data.get("entities") or {})
+    entities.setdefault("organizations", {}).setdefault(org, {})
+    header_sources = _clean(data.get("sources") or {})
+    ids = _Ids(entities, path)
+    raw_events = data.get("events")
+    if not isinstance(raw_events, list):
+        raise _fail("`events:` must be a list", path, data.get(LINE_KEY, 1))
+    events, lines = [], {}
+    for i, raw in enumerate(raw_events):
+        ev = parse_event(raw, i, org, header_sources, ids, path)
+        if ev.id in lines:
+            raise _fail(f"duplicate id (first used at line {lines[ev.id]})", path, ev.line, ev.id)
+        lines[ev.id] = ev.line
+        events.append(ev)
+    conflicts = _conflicts(data.get("conflicts"), path, set(lines))
+    return Log(
+        id=str(data.get("id", "log")), title=str(data.get("title", "")), organization=org, path=path,
+        events=tuple(sorted(events, key=lambda e: e.sort_key)), conflicts=conflicts,
+        entities=freeze(entities), sources=freeze(header_sources),
+        texts=tuple(freeze(_clean(t)) for t in data.get("texts") or ()), version=SCHEMA_VERSION,
+    )
+
+
+def load_log(path: str) -> Log:
+    """Load and validate a YAML log file."""
+    return parse_log(load_yaml_file(path), path)
+
+
+def load_log_text(text: str, name: str = "<text>") -> Log:
+    """Load and validate a log from YAML text."""
+    return parse_log(load_yaml_text(text, name), name)
+
+
+__all__ = ["load_log", "load_log_text", "parse_log", "parse_event", "FrozenDict"]

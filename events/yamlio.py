@@ -1,0 +1,93 @@
+"""Reading YAML safely, with the line of every mapping, for logs and scenario files alike.
+
+Nothing in a file is executed (safe loading only); anchors and aliases are
+refused, which also closes the "billion laughs" expansion; oversized files are
+refused before they are parsed.
+
+>>> data = load_yaml_text("a: 1\\nb:\\n  c: 2\\n", "x.yaml")
+>>> data["b"]["__line__"]
+3
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+#: Largest YAML file read (bytes). Bigger logs belong in the columnar format.
+MAX_YAML_BYTES = 64 * 1024 * 1024
+LINE_KEY = "__line__"
+
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_Base):  # type: ignore[misc, valid-type]
+    """A safe loader that records each mapping's line and refuses aliases and duplicate keys."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects:
+            raise yaml.constructor.ConstructorError(
+                None, None, "anchors and aliases are not allowed", node.start_mark)
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        mapping = super().construct_mapping(node, deep=True)
+        mapping[LINE_KEY] = node.start_mark.line + 1
+        return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping)
+
+
+def load_yaml_text(text: str, name: str) -> Any:
+    """Parse YAML text; a syntax error becomes an InputError naming the file and line."""
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a safe loader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise InputError(f"not valid YAML: {exc.problem or exc.context}", name, line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"not valid YAML: {exc}", name) from None
+
+
+def read_text(path: str, limit: int = MAX_YAML_BYTES) -> str:
+    """Read a UTF-8 text file, refusing missing, oversized and non-UTF-8 files with one line."""
+    try:
+        size = os.path.getsize(path)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path) from None
+    if size > limit:
+        raise InputError(f"file is {size:,} bytes, larger than the {limit:,} bytes a YAML file may be", path)
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"not UTF-8 text (byte {exc.start})", path, line) from None
+
+
+def load_yaml_file(path: str, limit: int = MAX_YAML_BYTES) -> Any:
+    """Read and parse a YAML file with line numbers."""
+    return load_yaml_text(read_text(path, limit), path)
+
+
+def strip_lines(value: Any) -> Any:
+    """Remove the recorded line numbers from parsed YAML."""
+    if isinstance(value, dict):
+        return {k: strip_lines(v) for k, v in value.items() if k != LINE_KEY}
+    if isinstance(value, list):
+        return [strip_lines(v) for v in value]
+    return value

@@ -1,0 +1,274 @@
+"""The ``orgsim`` command line: every command reads a log (default: the bundled CSTO log).
+
+Bad input of any kind ends with one line on stderr, ``orgsim: error: …``, and exit status 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from typing import Any, Callable
+
+import click
+
+from orgsim.engine.diff import diff as diff_states
+from orgsim.engine.frames import events_frame, membership_frame
+from orgsim.engine.history import History
+from orgsim.events import bundled_log_path
+from orgsim.events.dates import DateError
+from orgsim.events.errors import InputError
+from orgsim.events.vocabulary import KINDS, kinds_markdown
+
+from .output import FORMATS, emit, to_json
+
+
+class UserError(click.ClickException):
+    """A one-line error with exit status 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"orgsim: error: {self.message}", err=True)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (InputError, DateError) as exc:
+            raise UserError(str(exc)) from None
+
+
+def _parse_readings(values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for v in values:
+        cid, sep, rid = v.partition("=")
+        if not sep or not cid or not rid:
+            raise UserError(f"--reading {v!r}: use CONFLICT=READING (see `orgsim conflicts`)")
+        out[cid] = rid
+    return out
+
+
+def log_options(fn: Callable) -> Callable:
+    """--log, --org and --reading, shared by every command that reads a log."""
+
+    @click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None,
+                  help="Log file (YAML). Default: the bundled CSTO log.")
+    @click.option("--org", default=None, help="Organization to report (default: the log's own).")
+    @click.option("--reading", "readings", multiple=True, metavar="CONFLICT=READING",
+                  help="Replay a non-default reading of a source conflict.")
+    @functools.wraps(fn)
+    def wrapper(log_path: str | None, org: str | None, readings: tuple[str, ...], **kwargs: Any) -> Any:
+        history = History.load(log_path or bundled_log_path("csto"), readings=_parse_readings(readings), org=org)
+        return fn(history, **kwargs)
+
+    return wrapper
+
+
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                             help="Output format.")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="orgsim")
+def cli() -> None:
+    """orgsim: replay an organization's event log to any date, and see where its sources disagree."""
+
+
+@cli.command()
+@click.argument("log_file", required=False, type=click.Path(dir_okay=False))
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None, help="Same as LOG_FILE.")
+def validate(log_file: str | None, log_path: str | None) -> None:
+    """Load a log, check every event and replay it strictly; exit 2 at the first problem."""
+    history = History.load(log_file or log_path or bundled_log_path("csto"))
+    result = history.validate()
+    log = history.log
+    print(f"ok: {log.path}: {len(log.events)} events, {len(result.applied)} applied, "
+          f"{len(result.skipped)} set aside as alternative readings, {len(log.conflicts)} source conflicts")
+    for s in result.skipped:
+        print(f"  set aside {s.event.id} ({s.event.where}): {s.reason}")
+    for f in result.findings:
+        print(f"  note {f.event}: {f.message}")
+
+
+STATE_SECTIONS = {
+    "members": ["id", "name", "status", "since", "event", "source_line"],
+    "body_members": ["org", "id", "name", "status", "since", "event", "source_line"],
+    "bodies": ["id", "name", "parent", "type", "since", "event", "source_line"],
+    "forces": ["id", "name", "parent", "since", "contributors", "strength", "strength_since", "event"],
+    "rules": ["id", "title", "since", "event", "source_line"],
+    "offices": ["id", "title", "holder", "term", "since", "event"],
+    "protocols": ["id", "title", "status", "since", "event"],
+    "other_memberships": ["org", "id", "status", "since", "event"],
+}
+
+
+@cli.command()
+@click.option("--at", "at", required=True, help="Date: YYYY, YYYY-MM or YYYY-MM-DD (a period means its first day).")
+@format_option
+@log_options
+def state(history: History, at: str, fmt: str) -> None:
+    """Members and their status, bodies, forces, rules and office holders at a date."""
+    s = history.at(at)
+    data = s.to_dict()
+    if fmt == "json":
+        print(to_json(data))
+        return
+    if fmt == "csv":
+        rows = []
+        for section, cols in STATE_SECTIONS.items():
+            for r in data[section]:
+                rows.append({"section": section, "id": r["id"], "name": r.get("name") or r.get("title"),
+                             "status": r.get("status") or r.get("holder"), "since": r["since"],
+                             "event": r["event"], "source_line": r.get("source_line")})
+        emit(rows, ["section", "id", "name", "status", "since", "event", "source_line"], "csv")
+        return
+    org = data["organization"]
+    if org is None:
+        print(f"{history.org} does not exist on {s.at}.")
+        return
+    counts = {}
+    for m in data["members"]:
+        counts[m["status"]] = counts.get(m["status"], 0) + 1
+    summary = ", ".join(f"{n} {st}" for st, n in counts.items())
+    print(f"{org['name']} ({org['short']}) on {s.at}: treaty {org['status'].replace('_', ' ')}; {summary}")
+    for section, cols in STATE_SECTIONS.items():
+        rows = data[section]
+        if section == "forces":
+            rows = [{**r, "contributors": [c["id"] for c in r["contributors"]]} for r in rows]
+        if rows:
+            emit(rows, cols, "table", title=section.replace("_", " "))
+
+
+EVENT_COLUMNS = ["id", "date", "kind", "actors", "target", "source_line", "org", "precision", "confidence"]
+
+
+@cli.command()
+@click.option("--from", "start", default=None, help="First date (inclusive).")
+@click.option("--to", "end", default=None, help="Last date (inclusive: 2009 means through 2009-12-31).")
+@click.option("--kind", default=None, help="Only this kind (see `orgsim kinds`).")
+@click.option("--actor", default=None, help="Only events naming this actor or target.")
+@format_option
+@log_options
+def events(history: History, start: str | None, end: str | None, kind: str | None, actor: str | None,
+           fmt: str) -> None:
+    """The log's events in replay order, with their dates as written and their source lines."""
+    if kind and kind not in KINDS:
+        raise UserError(f"--kind {kind!r} is not a kind (see `orgsim kinds`)")
+    df = events_frame(history, history.events(start, end, kind, actor))
+    emit(df.to_dict("records"), EVENT_COLUMNS, fmt, title=f"{len(df)} events")
+
+
+@cli.command()
+@format_option
+@log_options
+def timeline(history: History, fmt: str) -> None:
+    """Each actor's statuses through time, with dates at their stated precision."""
+    df = membership_frame(history)
+    df = df[df.org == history.org]
+    rows = []
+    for member, g in df.groupby("member", sort=True):
+        steps = [f"{r.status} {r.start_text}" for r in g.itertuples()]
+        rows.append({"id": member, "statuses": " → ".join(steps), "intervals": len(g)})
+    if fmt == "json":
+        print(to_json([{"id": m, "intervals": [{"status": r.status, "from": r.start_text, "to": r.end_text,
+                                                 "event": r.start_event} for r in g.itertuples()]}
+                       for m, g in df.groupby("member", sort=True)]))
+        return
+    emit(rows, ["id", "statuses"], fmt, title=f"{history.org}: statuses through time")
+
+
+@cli.command()
+@click.argument("date1")
+@click.argument("date2")
+@format_option
+@log_options
+def diff(history: History, date1: str, date2: str, fmt: str) -> None:
+    """What changed between two dates, and the events in between."""
+    d = diff_states(history, date1, date2)
+    rows = [{"change": c["change"], "category": c["category"], "key": " ".join(c["key"][1:]),
+             "before": _short(c["before"]), "after": _short(c["after"]), "since": c["after_since"] or "",
+             "event": c["event"]} for c in d["changes"]]
+    if fmt == "json":
+        print(to_json(d))
+        return
+    emit(rows, ["change", "category", "key", "before", "after", "since", "event"], fmt,
+         title=f"{d['from']} → {d['to']}: {len(rows)} changes, {len(d['events'])} events")
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict):
+        return value.get("name") or value.get("holder") or value.get("title") or value.get("status") or ""
+    return "" if value is None else str(value)
+
+
+@cli.command()
+@click.argument("event_id")
+@format_option
+@log_options
+def sources(history: History, event_id: str, fmt: str) -> None:
+    """An event's sources: file, line, original-language quote and English gloss."""
+    ev = history.log.by_id.get(event_id)
+    if ev is None:
+        raise UserError(f"no event {event_id!r} in {history.log.path}")
+    rows = [{"file": s.file, "line": s.line, "quote": s.quote, "gloss": s.gloss} for s in ev.sources]
+    if ev.provenance:
+        rows.append({"file": ev.provenance.get("file"), "line": ev.provenance.get("row"),
+                     "quote": "", "gloss": f"{ev.provenance.get('dataset')} {ev.provenance.get('version', '')}"})
+    if ev.rationale:
+        rows.append({"file": "(scenario)", "line": "", "quote": "", "gloss": ev.rationale})
+    if fmt == "json":
+        print(to_json({"id": ev.id, "date": ev.date.text, "kind": ev.kind, "confidence": ev.confidence,
+                       "note": ev.note, "sources": rows}))
+        return
+    if fmt == "table":
+        print(f"{ev.id}: {ev.kind} {ev.date.text} ({ev.where}), confidence {ev.confidence}")
+        if ev.note:
+            print(f"note: {ev.note}")
+    emit(rows, ["file", "line", "quote", "gloss"], fmt)
+
+
+@cli.command()
+@format_option
+@log_options
+def conflicts(history: History, fmt: str) -> None:
+    """Where the sources contradict each other: each reading, its lines, the default and why."""
+    out = []
+    for c in history.log.conflicts:
+        readings = []
+        for r in c.readings:
+            quotes = [{"line": s.line, "quote": s.quote, "gloss": s.gloss}
+                      for eid in r.events for s in history.log.by_id[eid].sources if s.line in r.lines]
+            readings.append({"id": r.id, "summary": r.summary, "lines": list(r.lines), "events": list(r.events),
+                             "default": r.id == c.default, "quotes": quotes})
+        out.append({"id": c.id, "question": c.question, "default": c.default, "reason": c.reason,
+                    "readings": readings})
+    if fmt == "json":
+        print(to_json(out))
+        return
+    rows = [{"conflict": c["id"], "reading": ("* " if r["default"] else "  ") + r["id"], "summary": r["summary"],
+             "lines": r["lines"], "events": r["events"]} for c in out for r in c["readings"]]
+    if fmt == "csv":
+        emit(rows, ["conflict", "reading", "summary", "lines", "events"], "csv")
+        return
+    for c in out:
+        print(f"\n{c['id']}: {c['question']}")
+        for r in c["readings"]:
+            mark = "default" if r["default"] else "alternative"
+            print(f"  [{mark}] {r['id']}: {r['summary']} (lines {', '.join(map(str, r['lines']))})")
+        print(f"  why the default: {c['reason']}")
+
+
+@cli.command()
+def kinds() -> None:
+    """The closed vocabulary of event kinds."""
+    print(kinds_markdown())
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``orgsim`` console script."""
+    cli.main(args=argv, prog_name="orgsim")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])

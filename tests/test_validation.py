@@ -1,0 +1,113 @@
+"""A bad log gets one line naming the file, the line and the event, and exit status 2."""
+
+import re
+
+import pytest
+
+BAD_EVENTS = {
+    "malformed date": ("""\
+        - id: bad-date
+          date: "2009-02-30"
+          kind: accession
+          actors: [BEL]
+          sources: [{source: notes, line: 2, quote: q, gloss: g}]
+        """, "bad-date", 13, "day is out of range"),
+    "unknown kind": ("""\
+        - id: bad-kind
+          date: "1991"
+          kind: coup
+          sources: [{source: notes, line: 2, quote: q, gloss: g}]
+        """, "bad-kind", 13, "unknown kind 'coup'"),
+    "duplicate id": ("""\
+        - id: ta-signed
+          date: "1991"
+          kind: accession
+          actors: [BEL]
+          sources: [{source: notes, line: 2, quote: q, gloss: g}]
+        """, "ta-signed", 13, "duplicate id (first used at line 7)"),
+    "withdrawal of a non-member": ("""\
+        - id: bel-leaves
+          date: "1991"
+          kind: withdrawal
+          actors: [BEL]
+          target: TA
+          sources: [{source: notes, line: 2, quote: q, gloss: g}]
+        """, "bel-leaves", 13, "BEL is not a member of TA"),
+    "force under a body that does not exist yet": ("""\
+        - id: early-force
+          date: "1991"
+          kind: force_formed
+          target: TA.RRF
+          payload: {name: Rapid Force, parent: TA.COUNCIL}
+          sources: [{source: notes, line: 2, quote: q, gloss: g}]
+        """, "early-force", 13, "parent TA.COUNCIL does not exist"),
+    "unknown field": ("""\
+        - id: typo
+          date: "1991"
+          kind: accession
+          actor: [BEL]
+          sources: [{source: notes, line: 2, quote: q, gloss: g}]
+        """, "typo", 13, "unknown field 'actor'"),
+    "unknown state code": ("""\
+        - id: atlantis
+          date: "1991"
+          kind: accession
+          actors: [ATL]
+          sources: [{source: notes, line: 2, quote: q, gloss: g}]
+        """, "atlantis", 13, "unknown state code 'ATL'"),
+    "no source": ("""\
+        - id: hearsay
+          date: "1991"
+          kind: accession
+          actors: [BEL]
+        """, "hearsay", 13, "needs sources"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_EVENTS))
+def test_bad_log_fails_validate_with_one_line(case, write_log, run):
+    """orgsim validate exits 2 with one stderr line naming the file, line and event."""
+    events_yaml, event_id, line, message = BAD_EVENTS[case]
+    path = write_log(events_yaml)
+    code, out, err = run("validate", path)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"orgsim: error: {path}:{line}: event '{event_id}': ")
+    assert message in lines[0]
+
+
+def test_valid_prefix_passes(write_log, run):
+    """The harness's own header and first event are valid, so the failures above are the events'."""
+    code, out, _ = run("validate", write_log(""))
+    assert code == 0 and out.startswith("ok:")
+
+
+@pytest.mark.parametrize("content, fragment", [
+    ("- just\n- a list\n", "must be a YAML mapping"),
+    ("orgsim_log: 9\norganization: X\nevents: []\n", "newer orgsim"),
+    ("orgsim_log: 2\norganization: X\nevents: [\n", "not valid YAML"),
+    ("a: &x [1]\nb: *x\n", "aliases are not allowed"),
+    ("orgsim_log: 2\norganization: X\norganization: Y\nevents: []\n", "duplicate key"),
+])
+def test_broken_files_are_refused(tmp_path, run, content, fragment):
+    """Files that are not logs are refused with one line and exit 2."""
+    path = tmp_path / "broken.yaml"
+    path.write_text(content, encoding="utf-8")
+    code, _, err = run("validate", str(path))
+    assert code == 2 and fragment in err and len(err.strip().splitlines()) == 1
+    assert re.match(rf"orgsim: error: {re.escape(str(path))}(:\d+)?: ", err)
+
+
+def test_non_utf8_is_refused_with_its_line(tmp_path, run):
+    """Bytes that are not UTF-8 are reported with the line they are on."""
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"orgsim_log: 2\norganization: X\n# caf\xe9\nevents: []\n")
+    code, _, err = run("validate", str(path))
+    assert code == 2 and f"{path}:3: not UTF-8" in err
+
+
+def test_missing_file_is_one_line(run, tmp_path):
+    """A log that does not exist is an input error, not a traceback."""
+    code, _, err = run("validate", str(tmp_path / "nope.yaml"))
+    assert code == 2 and "cannot read" in err
