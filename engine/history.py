@@ -1,6 +1,6 @@
 """A history: a log plus its compiled index, answering questions about any date.
 
->>> h = History.load_bundled("csto")
+>>> h = History.load_bundled()
 >>> [m["id"] for m in h.at("1995-06-01").members(status="member")][:3]
 ['ARM', 'AZE', 'BLR']
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Mapping
 
-from orgsim.events import bundled_log_path, load_log
+from orgsim.events import DEFAULT_LOG, bundled_log_path, load_log
 from orgsim.events.dates import HistDate, parse_date, parse_query_date
 from orgsim.events.model import Event, Log
 
@@ -40,7 +40,7 @@ class History:
         return cls(load_log(path), **kwargs)
 
     @classmethod
-    def load_bundled(cls, name: str = "csto", **kwargs) -> "History":
+    def load_bundled(cls, name: str = DEFAULT_LOG, **kwargs) -> "History":
         """Load one of the logs shipped with orgsim."""
         return cls.load(bundled_log_path(name), **kwargs)
 

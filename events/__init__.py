@@ -11,6 +11,8 @@ from .parse import load_log, load_log_text
 from .vocabulary import KINDS, SCHEMA_VERSION
 
 LOGS_DIR = os.path.join(os.path.dirname(__file__), "logs")
+#: The log used when none is named.
+DEFAULT_LOG = "csto"
 
 
 def bundled_logs() -> list[str]:
@@ -18,7 +20,7 @@ def bundled_logs() -> list[str]:
     return sorted(f[:-5] for f in os.listdir(LOGS_DIR) if f.endswith(".yaml"))
 
 
-def bundled_log_path(name: str = "csto") -> str:
+def bundled_log_path(name: str = DEFAULT_LOG) -> str:
     """Path of a bundled log by name."""
     path = os.path.join(LOGS_DIR, f"{name}.yaml")
     if not os.path.exists(path):
@@ -28,4 +30,4 @@ def bundled_log_path(name: str = "csto") -> str:
 
 __all__ = ["DateError", "HistDate", "parse_date", "parse_query_date", "InputError", "LogError", "Conflict",
            "Event", "Log", "Reading", "Source", "load_log", "load_log_text", "KINDS", "SCHEMA_VERSION",
-           "bundled_logs", "bundled_log_path", "LOGS_DIR"]
+           "bundled_logs", "bundled_log_path", "LOGS_DIR", "DEFAULT_LOG"]

@@ -59,7 +59,7 @@ def log_options(fn: Callable) -> Callable:
                   help="Replay a non-default reading of a source conflict.")
     @functools.wraps(fn)
     def wrapper(log_path: str | None, org: str | None, readings: tuple[str, ...], **kwargs: Any) -> Any:
-        history = History.load(log_path or bundled_log_path("csto"), readings=_parse_readings(readings), org=org)
+        history = History.load(log_path or bundled_log_path(), readings=_parse_readings(readings), org=org)
         return fn(history, **kwargs)
 
     return wrapper
@@ -80,7 +80,7 @@ def cli() -> None:
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None, help="Same as LOG_FILE.")
 def validate(log_file: str | None, log_path: str | None) -> None:
     """Load a log, check every event and replay it strictly; exit 2 at the first problem."""
-    history = History.load(log_file or log_path or bundled_log_path("csto"))
+    history = History.load(log_file or log_path or bundled_log_path())
     result = history.validate()
     log = history.log
     print(f"ok: {log.path}: {len(log.events)} events, {len(result.applied)} applied, "
