@@ -19,7 +19,12 @@ demo: $(STAMP)
 	$(BIN)/orgsim validate
 	$(BIN)/orgsim state --at 2009-08-01
 	$(BIN)/orgsim conflicts
-	$(BIN)/orgsim report -o out/report
+	mkdir -p out
+	$(BIN)/orgsim state --at 2009-08-01 --format json > out/state-2009-08-01.json
+	$(BIN)/orgsim events --format csv > out/events.csv
+	$(BIN)/orgsim timeline --format csv > out/timeline.csv
+	$(BIN)/orgsim conflicts --format json > out/conflicts.json
+	@echo "report written to out/"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -134,6 +134,8 @@ def _renamed(st: FactState, ev: Event, _f: list) -> None:
     value = _org(st, org, ev)
     st.set(("org", org), {**value, "name": ev.payload.get("name", value["name"]),
                           "short": ev.payload.get("short", value["short"])}, ev)
+    if ev.kind == "charter_in_force":
+        _protocol(st, ev, _f)
 
 
 @handles("org_dissolved")
@@ -149,10 +151,12 @@ def _dissolved(st: FactState, ev: Event, _f: list) -> None:
 def _protocol(st: FactState, ev: Event, _f: list) -> None:
     org = ev.org
     _org(st, org, ev)
-    pid = ev.payload.get("protocol") or (f"{org}.CHARTER" if ev.kind == "charter_signed" else ev.id)
+    charter = ev.kind.startswith("charter")
+    pid = ev.payload.get("protocol") or (f"{org}.CHARTER" if charter else ev.id)
     old = st.value(("protocol", pid)) or {}
-    status = "in_force" if ev.kind == "protocol_in_force" else "signed"
-    signatories = old.get("signatories", ()) if ev.kind == "protocol_in_force" else tuple(ev.actors)
+    in_force = ev.kind.endswith("in_force")
+    status = "in_force" if in_force else "signed"
+    signatories = old.get("signatories", ()) if in_force else tuple(ev.actors)
     st.set(("protocol", pid), {"title": ev.payload.get("title", old.get("title", pid)), "status": status,
                                "signatories": signatories}, ev)
 
@@ -162,7 +166,8 @@ def _protocol(st: FactState, ev: Event, _f: list) -> None:
 @handles("accession")
 def _accession(st: FactState, ev: Event, _f: list) -> None:
     org = _org_of(ev)
-    value = _org(st, org, ev)
+    # Bodies with members of their own (an assembly of delegations) are joined like organizations.
+    value = {"status": "in_force"} if st.get(("body", org)) is not None else _org(st, org, ev)
     _need(value["status"] != "dissolved", f"{org} is dissolved")
     for a in ev.actors:
         status = _status(st, org, a)
