@@ -265,6 +265,10 @@ def kinds() -> None:
     print(kinds_markdown())
 
 
+# Command modules register themselves on `cli` (one module per area, so they stay small).
+from orgsim import cli_export, cli_figures, cli_report  # noqa: E402,F401
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``orgsim`` console script."""
     cli.main(args=argv, prog_name="orgsim")
