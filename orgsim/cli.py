@@ -160,10 +160,14 @@ def events(history: History, start: str | None, end: str | None, kind: str | Non
 
 
 @cli.command()
+@click.option("-o", "--output", default=None, help="Draw the timeline (Gantt chart) to a .png, .svg or .pdf.")
 @format_option
 @log_options
-def timeline(history: History, fmt: str) -> None:
-    """Each actor's statuses through time, with dates at their stated precision."""
+def timeline(history: History, fmt: str, output: str | None) -> None:
+    """Each actor's statuses through time, with dates at their stated precision (or drawn, with -o)."""
+    if output:
+        _draw_timeline(history, output)
+        return
     df = membership_frame(history)
     df = df[df.org == history.org]
     rows = []
@@ -176,6 +180,20 @@ def timeline(history: History, fmt: str) -> None:
                        for m, g in df.groupby("member", sort=True)]))
         return
     emit(rows, ["id", "statuses"], fmt, title=f"{history.org}: statuses through time")
+
+
+def _draw_timeline(history: History, output: str) -> None:
+    import os
+
+    from orgsim.cli_figures import check_figure_path
+    from orgsim.files import atomic_output
+    from orgsim.reports.figures import timeline_figure
+
+    check_figure_path(output)
+    fig = timeline_figure(history)
+    with atomic_output(output) as tmp:
+        fig.savefig(tmp, dpi=150, format=os.path.splitext(output)[1][1:])
+    print(f"wrote {output}")
 
 
 @cli.command()

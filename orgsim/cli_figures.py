@@ -1,3 +1,57 @@
-"""Commands of the `orgsim` CLI for this area (registered on the main group)."""
+"""Figure commands: `orgsim graph` (one date or small multiples) and `orgsim animate`."""
 
 from __future__ import annotations
+
+import os
+
+import click
+
+from orgsim.cli import UserError, cli, log_options
+from orgsim.engine.history import History
+
+from .files import atomic_output
+
+FIGURE_FORMATS = (".png", ".svg", ".pdf")
+
+
+def check_figure_path(path: str, allowed: tuple[str, ...] = FIGURE_FORMATS) -> None:
+    """Refuse an output file whose extension names no supported format."""
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in allowed:
+        raise UserError(f"-o {path}: the extension must be one of {', '.join(allowed)}")
+
+
+@cli.command()
+@click.option("--at", "at", required=True, help="A date, or several separated by commas (small multiples).")
+@click.option("-o", "--output", required=True, help="Figure file: .png, .svg or .pdf.")
+@log_options
+def graph(history: History, at: str, output: str) -> None:
+    """Draw the membership network at a date (or small multiples at several) in a stable layout."""
+    from orgsim.reports.figures import network_figure
+
+    check_figure_path(output)
+    dates = [d.strip() for d in at.split(",") if d.strip()]
+    fig = network_figure(history, dates)
+    with atomic_output(output) as tmp:
+        fig.savefig(tmp, dpi=150, format=os.path.splitext(output)[1][1:])
+    print(f"wrote {output}")
+
+
+@cli.command()
+@click.option("-o", "--output", required=True, help="GIF file.")
+@click.option("--per", type=click.Choice(["change", "year"]), default="change", show_default=True,
+              help="One frame per change of the network, or one per year.")
+@click.option("--fps", type=click.FloatRange(0.1, 30), default=1.0, show_default=True)
+@log_options
+def animate(history: History, output: str, per: str, fps: float) -> None:
+    """Animate the network through time (GIF), with a progress bar while it renders."""
+    from rich.progress import Progress
+
+    from orgsim.reports.animation import animate as render
+
+    check_figure_path(output, (".gif",))
+    with Progress(transient=True) as bar, atomic_output(output) as tmp:
+        task = bar.add_task("rendering frames", total=None)
+        n = render(history, tmp, per=per, fps=fps,
+                   progress=lambda i, total: bar.update(task, completed=i + 1, total=total))
+    print(f"wrote {output} ({n} frames)")

@@ -1,0 +1,111 @@
+"""Figures: the network at one or several dates, and the membership timeline (a Gantt chart).
+
+Every drawn node and label carries a ``gid`` (``node:ID``, ``label:ID``), so tests
+(and SVG consumers) can check from the figure itself what was drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no display is needed or wanted
+
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import FancyArrowPatch  # noqa: E402
+
+from orgsim.engine.graph import state_graph  # noqa: E402
+from orgsim.engine.history import History, as_date  # noqa: E402
+from orgsim.events.dates import HistDate  # noqa: E402
+
+from .layout import LEFT_X, ORG_X, Layout, stable_layout  # noqa: E402
+from .style import (EDGE_STYLE, NODE_STYLE, STATUS_COLORS, caption_events,  # noqa: E402
+                    short_label)
+
+LABEL_SIZE = 7
+
+
+def _draw_edge(ax, a: tuple, b: tuple, etype: str, status: str) -> None:
+    color, rad, dashes = EDGE_STYLE.get(etype, ("#adb5bd", 0.0, "-"))
+    if etype in ("member_of",):
+        color = STATUS_COLORS.get(status, color)
+    ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-", connectionstyle=f"arc3,rad={rad}", color=color,
+                                 linestyle=dashes, linewidth=0.9, alpha=0.7, zorder=1))
+
+
+def draw_network(ax, history: History, date: HistDate, layout: Layout, title: bool = True) -> set[str]:
+    """Draw the network at one date on ``ax`` in the stable layout; returns the nodes drawn."""
+    state = history.at(date)
+    g = state_graph(state)
+    org = history.org
+    for a, b, data in g.edges(data=True):
+        _draw_edge(ax, layout.pos[a], layout.pos[b], data["type"], data.get("status", ""))
+    for n, data in g.nodes(data=True):
+        x, y = layout.pos[n]
+        marker, size, color = NODE_STYLE[data["type"]]
+        if data["type"] in ("state", "other"):
+            statuses = [d.get("status") for _, _, d in g.out_edges(n, data=True)]
+            best = next((s for s in STATUS_COLORS if s in statuses), None)
+            color = STATUS_COLORS.get(best, color)
+        ax.scatter([x], [y], s=size, marker=marker, c=color, edgecolors="#212529", linewidths=0.5, zorder=3,
+                   gid=f"node:{n}")
+        if n == org:
+            ax.text(x, y - 0.9, short_label(state, n), ha="center", va="top", fontsize=LABEL_SIZE + 2,
+                    fontweight="bold", gid=f"label:{n}", zorder=4,
+                    bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1.5})
+        elif x <= LEFT_X:
+            ax.text(x - 0.15, y, short_label(state, n), ha="right", va="center", fontsize=LABEL_SIZE,
+                    gid=f"label:{n}", zorder=4)
+        else:
+            ax.text(x + 0.15, y, short_label(state, n), ha="left", va="center", fontsize=LABEL_SIZE,
+                    gid=f"label:{n}", zorder=4)
+    ax.set_xlim(LEFT_X - 2.6, ORG_X + 6.8)
+    ax.set_ylim(-1.6, layout.rows + 0.2)
+    ax.axis("off")
+    if title:
+        info = state.organization()
+        name = f"{info['name']} ({info['short']})" if info else org
+        ax.set_title(f"{name} on {date.text} ({date.precision} precision)", fontsize=10, loc="left")
+        caption = caption_events(history, date)
+        ax.text(LEFT_X - 2.5, -1.5, caption, fontsize=6.5, va="bottom", ha="left", wrap=True, color="#495057",
+                gid="caption")
+    return set(g.nodes)
+
+
+def _legend(fig: Figure) -> None:
+    handles = [Line2D([], [], marker="o", linestyle="", color=c, markeredgecolor="#212529", label=s)
+               for s, c in STATUS_COLORS.items()]
+    handles += [Line2D([], [], marker=m, linestyle="", color=c, markeredgecolor="#212529", label=t)
+                for t, (m, _, c) in NODE_STYLE.items() if t != "state"]
+    handles += [Line2D([], [], color=c, linestyle=ls, label=t.replace("_", " "))
+                for t, (c, _, ls) in EDGE_STYLE.items()]
+    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 8), fontsize=7, frameon=False)
+
+
+def network_figure(history: History, dates: Sequence[str | HistDate]) -> Figure:
+    """The network at one date, or small multiples at several, in one stable layout."""
+    ds = [as_date(d) for d in dates]
+    layout = stable_layout(history, ds)
+    ncols = 1 if len(ds) == 1 else 2
+    nrows = math.ceil(len(ds) / ncols)
+    panel_h = max(3.5, layout.rows * 0.2 + 1.8)
+    fig = Figure(figsize=(11 * ncols, panel_h * nrows + 0.8), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax, d in zip(axes, ds):
+        draw_network(ax, history, d, layout)
+    for ax in axes[len(ds):]:
+        ax.axis("off")
+    _legend(fig)
+    fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
+    return fig
+
+
+def save(fig: Figure, path: str) -> None:
+    """Save a figure; the format follows the file's extension (png, svg, pdf)."""
+    fig.savefig(path, dpi=150)
+
+
+from .timeline import timeline_figure  # noqa: E402,F401  (re-exported: figures are looked up here)
