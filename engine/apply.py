@@ -114,6 +114,15 @@ def _founding(st: FactState, ev: Event, _f: list) -> None:
     st.set(("org", org), {"name": ev.payload.get("name", org), "short": ev.payload.get("short", org),
                           "status": "in_force" if in_force else "signed"}, ev)
     _set_all(st, ev, org, "member" if in_force else "signatory")
+    predecessor = ev.payload.get("predecessor")
+    if predecessor and st.get(("org", predecessor)) is not None:
+        _end_organization(st, predecessor, ev)  # founded on its basis: the predecessor gives way
+
+
+def _end_organization(st: FactState, org: str, ev: Event) -> None:
+    for key in st.children("member", org):
+        st.end(key, ev)
+    st.set(("org", org), {**st.value(("org", org)), "status": "dissolved"}, ev)
 
 
 @handles("treaty_in_force")
@@ -141,10 +150,8 @@ def _renamed(st: FactState, ev: Event, _f: list) -> None:
 @handles("org_dissolved")
 def _dissolved(st: FactState, ev: Event, _f: list) -> None:
     org = _org_of(ev)
-    value = _org(st, org, ev)
-    for key in st.children("member", org):
-        st.end(key, ev)
-    st.set(("org", org), {**value, "status": "dissolved"}, ev)
+    _org(st, org, ev)
+    _end_organization(st, org, ev)
 
 
 @handles("protocol_signed", "charter_signed", "protocol_in_force")

@@ -22,10 +22,11 @@ DRAWN_STATUSES = frozenset({"member", "signatory", "suspended", "associate", "ob
 
 
 def _node_type(state: State, ident: str) -> str:
-    if len(ident) == 3 and ident.isupper():
-        return "state"
+    # Organizations first: some have three-letter ids (SCO) that look like state codes.
     if ("org", ident) in state.facts or ident in (state.log.entities.get("organizations") or {}):
         return "organization"
+    if len(ident) == 3 and ident.isupper():
+        return "state"
     if ("body", ident) in state.facts:
         return "body"
     if ("force", ident) in state.facts:

@@ -38,7 +38,7 @@ _ALL = [
     # --- the organization's own lineage ---
     _k("treaty_signed", "lineage", "A founding treaty is signed; the organization exists (not yet in force) and the actors are signatories. payload: name, short.", "states", "organization"),
     _k("treaty_in_force", "lineage", "The treaty enters into force; every signatory becomes a member. payload: term_years (optional).", "any", "organization"),
-    _k("org_founded", "lineage", "An organization is founded outright (no signature phase); the actors are its founding members. payload: name, short.", "states", "organization"),
+    _k("org_founded", "lineage", "An organization is founded outright (no signature phase); the actors are its founding members. payload: name, short, predecessor (an organization it replaces, which ends).", "states", "organization"),
     _k("charter_signed", "lineage", "A charter (a new constitutive form) is signed; recorded, no state change until it is in force. payload: name, short.", "any", "organization"),
     _k("charter_in_force", "lineage", "The charter enters into force; the organization takes the charter's name. payload: name, short.", "any", "organization"),
     _k("org_renamed", "lineage", "The organization takes a new name. payload: name, short.", "none", "organization"),
