@@ -155,6 +155,17 @@ def parse_event(raw: Any, index: int, log_org: str, header_sources: dict, ids: _
     )
 
 
+def event_for_log(raw: dict, log: Log, order: int, path: str) -> Event:
+    """Validate one more event (a scenario's insert or change) against an already loaded log."""
+    ids = _Ids(thaw_entities(log.entities), path)
+    return parse_event(raw, order, log.organization, dict(log.sources), ids, path)
+
+
+def thaw_entities(entities: Any) -> dict:
+    """The header's entities as plain dicts."""
+    return {k: dict(v or {}) for k, v in (entities or {}).items()}
+
+
 def _clean(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _clean(v) for k, v in value.items() if k != LINE_KEY}
@@ -243,4 +254,4 @@ def load_log_text(text: str, name: str = "<text>") -> Log:
     return parse_log(load_yaml_text(text, name), name)
 
 
-__all__ = ["load_log", "load_log_text", "parse_log", "parse_event", "FrozenDict"]
+__all__ = ["load_log", "load_log_text", "parse_log", "parse_event", "event_for_log", "FrozenDict"]
