@@ -24,7 +24,8 @@ demo: $(STAMP)
 	$(BIN)/orgsim events --format csv > out/events.csv
 	$(BIN)/orgsim timeline --format csv > out/timeline.csv
 	$(BIN)/orgsim conflicts --format json > out/conflicts.json
-	@echo "report written to out/"
+	$(BIN)/orgsim report -o out/report
+	@echo "open $(CURDIR)/out/report/index.html"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -186,7 +186,7 @@ def _draw_timeline(history: History, output: str) -> None:
     import os
 
     from orgsim.cli_figures import check_figure_path
-    from orgsim.files import atomic_output
+    from orgsim.reports.files import atomic_output
     from orgsim.reports.figures import timeline_figure
 
     check_figure_path(output)

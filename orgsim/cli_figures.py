@@ -9,7 +9,7 @@ import click
 from orgsim.cli import UserError, cli, log_options
 from orgsim.engine.history import History
 
-from .files import atomic_output
+from orgsim.reports.files import atomic_output
 
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
 

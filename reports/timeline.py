@@ -49,7 +49,7 @@ def timeline_figure(history: History) -> Figure:
     by_id = history.log.by_id
     states = sorted(df.member.unique(), key=lambda m: (df[df.member == m].start.min(), m))
     horizon = max(e.date.upper or e.date.key for e in history.log.events) + 365
-    fig = Figure(figsize=(13, 2.6 + 0.34 * len(states)), layout="constrained")
+    fig = Figure(figsize=(13, 2.4 + 0.34 * len(states)), layout="constrained")
     ax = fig.add_subplot()
     for row, member in enumerate(states):
         for r in df[df.member == member].itertuples():
@@ -68,14 +68,21 @@ def timeline_figure(history: History) -> Figure:
     ax.xaxis_date()
     ax.grid(axis="x", color="#f1f3f5")
     groups = _key_event_groups(history)
-    for i, (key, label) in enumerate(groups):
+    for i, (key, label) in enumerate(groups, start=1):
+        # Numbered markers keep the chart compact; the key below says what each number is.
         x = _num(key)
         ax.axvline(x, color="#868e96", linewidth=0.6, linestyle=":", zorder=0)
-        ax.annotate(label, (x, -0.7), xytext=(0, 2), textcoords="offset points", rotation=60, fontsize=6,
-                    ha="left", va="bottom", annotation_clip=False, gid=f"key:{key}")
+        ax.annotate(str(i), (x, -0.6), ha="center", va="bottom", fontsize=7, annotation_clip=False,
+                    bbox={"boxstyle": "circle,pad=0.2", "facecolor": "white", "edgecolor": "#868e96"},
+                    gid=f"key:{key}")
     handles = [Patch(color=c, label=s) for s, c in {**STATUS_COLORS, **FORMER_COLORS}.items()]
     handles.append(Patch(facecolor="none", edgecolor="#343a40", hatch="////", label="date known to month/year"))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=6, fontsize=7, frameon=False)
+    if groups:
+        entries = [f"({i}) {label}" for i, (_, label) in enumerate(groups, start=1)]
+        lines = ["   ".join(entries[j:j + 3]) for j in range(0, len(entries), 3)]
+        fig.supxlabel("Key events:  " + "\n".join(lines), x=0.01, ha="left", fontsize=6.5, color="#343a40",
+                      gid="key-events")
     info = history.at(dt.date.fromordinal(horizon - 365).isoformat()).organization() or {}
     fig.suptitle(f"{info.get('name', history.org)}: membership through time", x=0.01, ha="left", fontsize=11)
     return fig

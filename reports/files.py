@@ -22,6 +22,7 @@ def atomic_output(path: str) -> Iterator[str]:
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None
     os.close(fd)
+    os.chmod(tmp, 0o644)  # mkstemp makes it private; outputs are meant to be read
     try:
         yield tmp
         os.replace(tmp, path)

@@ -1,0 +1,117 @@
+"""The HTML report in a real headless Chromium: the time slider, and the search box of the events table."""
+
+import datetime as dt
+import os
+import shutil
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from orgsim.engine.history import History
+from orgsim.reports.html import write_report
+
+
+def _find(*names: str) -> str | None:
+    for name in names:
+        path = shutil.which(name) or (f"/usr/bin/{name}" if os.access(f"/usr/bin/{name}", os.X_OK) else None)
+        if path:
+            return path
+    return None
+
+
+CHROMIUM = _find("chromium", "chromium-browser", "google-chrome")
+CHROMEDRIVER = _find("chromedriver")
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None or CHROMEDRIVER is None,
+    reason="needs Chromium and chromedriver (Debian: apt-get install chromium chromium-driver)")
+
+#: Root in a container needs --no-sandbox; the rest keep the browser off the (closed) network.
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,1000"]
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """A headless Chromium with the CSTO report open."""
+    out = tmp_path_factory.mktemp("report")
+    page = write_report(History.load_bundled("csto"), out)
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM  # with both paths given, Selenium never looks for a driver online
+    for flag in FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    try:
+        driver.get(page.resolve().as_uri())
+        yield driver
+    finally:
+        driver.quit()
+
+
+def slide_to(driver, iso: str) -> None:
+    """Set the slider as a drag does: change its value, then fire the 'input' event."""
+    day = dt.date.fromisoformat(iso).toordinal()
+    driver.execute_script("const s = document.getElementById('date-slider'); s.value = String(arguments[0]);"
+                          "s.dispatchEvent(new Event('input', {bubbles: true}));", day)
+
+
+def member_statuses(driver) -> dict[str, str]:
+    """The members table as the user sees it: id -> status."""
+    rows = driver.find_elements(By.CSS_SELECTOR, "#members tbody tr[data-id]")
+    return {r.get_attribute("data-id"): r.find_element(By.CSS_SELECTOR, ".status").text for r in rows}
+
+
+def test_slider_shows_uzbekistan_a_member_in_2007_and_not_in_2014(browser):
+    """Moving the slider to 2007 lists UZB as a member; moving it to 2014 does not."""
+    slide_to(browser, "2007-06-01")
+    assert browser.find_element(By.ID, "slider-date").text == "Friday, 1 June 2007 (2007-06-01)"
+    members = member_statuses(browser)
+    assert members["UZB"] == "member" and "Uzbekistan" in browser.find_element(By.ID, "members").text
+    slide_to(browser, "2014-06-01")
+    assert "2014-06-01" in browser.find_element(By.ID, "slider-date").text
+    members = member_statuses(browser)
+    assert members.get("UZB") != "member" and members["RUS"] == "member"
+
+
+def test_slider_moves_a_day_with_the_arrow_key_and_updates_forces(browser):
+    """The right arrow moves one day; forces show their contributors at the chosen date."""
+    slide_to(browser, "2009-10-19")
+    crrf = browser.find_element(By.CSS_SELECTOR, '#forces tr[data-id="CSTO.CRRF"]')
+    assert "BLR" not in crrf.text
+    browser.find_element(By.ID, "date-slider").send_keys(Keys.ARROW_RIGHT)
+    assert browser.find_element(By.ID, "slider-date").text == "Tuesday, 20 October 2009 (2009-10-20)"
+    crrf = browser.find_element(By.CSS_SELECTOR, '#forces tr[data-id="CSTO.CRRF"]')
+    assert "BLR" in crrf.text
+
+
+def test_slider_before_the_treaty_shows_no_members(browser):
+    """Before the treaty is signed nothing exists; the page says so."""
+    slide_to(browser, "1990-01-01")  # clamped to the first day of the log
+    assert browser.find_element(By.ID, "slider-date").text.endswith("(1992-05-15)")
+    slide_to(browser, "1992-05-15")
+    assert set(member_statuses(browser).values()) == {"signatory"}
+
+
+def test_search_filters_the_events_table(browser):
+    """Typing in the search box hides the events that do not match, and clearing it brings them back."""
+    rows = browser.find_elements(By.CSS_SELECTOR, "#event-table tbody tr")
+    search = browser.find_element(By.ID, "event-search")
+    search.send_keys("uzb-suspended")
+    visible = [r.get_attribute("data-event") for r in rows if r.is_displayed()]
+    assert visible == ["uzb-suspended-2012"]
+    assert browser.find_element(By.ID, "event-count").text == f"1 of {len(rows)} events"
+    search.send_keys(Keys.CONTROL, "a")
+    search.send_keys(Keys.BACKSPACE)
+    assert sum(r.is_displayed() for r in rows) == len(rows)
+
+
+def test_sorting_by_line(browser):
+    """Clicking the Line heading sorts the events by source line."""
+    browser.find_element(By.XPATH, "//table[@id='event-table']//th/button[text()='Line']").click()
+    lines = [c.get_attribute("data-sort") for c in
+             browser.find_elements(By.CSS_SELECTOR, "#event-table tbody tr td:nth-child(6)")]
+    numbers = [int(v) for v in lines if v]
+    assert numbers == sorted(numbers) and len(numbers) > 100
