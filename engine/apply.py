@@ -240,6 +240,12 @@ def _attested(st: FactState, ev: Event, findings: list) -> None:
     entity = _org_of(ev)
     status = ev.payload.get("status", "member")
     claimed = set(ev.payload.get("members") or ev.actors)
+    if entity.split(".")[0] in st.external:
+        # The log does not hold this organization's history: the source's statement is its only record.
+        for a in sorted(claimed):
+            if _status(st, entity, a) is None:
+                st.set(("member", entity, a), status, ev)
+        return
     actual = {k[2] for k in st.children("member", entity) if st.value(k) == status}
     if claimed != actual:
         parts = []

@@ -56,7 +56,7 @@ _ALL = [
     _k("associate_status", "membership", "Actors become associate members.", "any", "entity"),
     _k("status_ended", "membership", "An observer, partner or associate status ends.", "any", "entity"),
     _k("status_unknown", "membership", "The source codes the actors' status as missing: kept as unknown, never as not a member.", "any", "entity"),
-    _k("membership_attested", "membership", "A source states who the members are at its date; checked against the replayed state, changes nothing. payload: members, status.", "any", "entity"),
+    _k("membership_attested", "membership", "A source states who the members are at its date. For an organization whose history the log holds it is checked against the replay and changes nothing; for one it only names (external), it records those statuses from that date. payload: members, status.", "any", "entity"),
     # --- bodies ---
     _k("body_created", "bodies", "A body is created. payload: name, parent (organization or body id), type.", "any", "body"),
     _k("body_renamed", "bodies", "A body takes a new name. payload: name.", "none", "body"),
