@@ -48,6 +48,9 @@ class _LineLoader(_Base):  # type: ignore[misc, valid-type]
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping)
+# Dates stay the strings they were written as: EDTF parsing (events/dates.py) is the one place a date is
+# read, and YAML's own conversion would crash on 2009-02-30 and lose the precision of the text.
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 
 def load_yaml_text(text: str, name: str) -> Any:
@@ -59,6 +62,8 @@ def load_yaml_text(text: str, name: str) -> Any:
         line = mark.line + 1 if mark else None
         raise InputError(f"not valid YAML: {exc.problem or exc.context}", name, line) from None
     except yaml.YAMLError as exc:
+        raise InputError(f"not valid YAML: {exc}", name) from None
+    except (ValueError, TypeError, RecursionError) as exc:  # a constructor refusing a value
         raise InputError(f"not valid YAML: {exc}", name) from None
 
 

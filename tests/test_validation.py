@@ -99,6 +99,19 @@ def test_broken_files_are_refused(tmp_path, run, content, fragment):
     assert re.match(rf"orgsim: error: {re.escape(str(path))}(:\d+)?: ", err)
 
 
+def test_an_unquoted_impossible_date_is_a_date_error(write_log, run):
+    """`date: 2009-02-30` without quotes is read as text and refused by the date parser, not by YAML."""
+    path = write_log("""\
+        - id: unquoted
+          date: 2009-02-30
+          kind: accession
+          actors: [BEL]
+          sources: [{source: notes, line: 2, quote: q, gloss: g}]
+        """)
+    code, _, err = run("validate", path)
+    assert code == 2 and f"{path}:13: event 'unquoted': '2009-02-30' is not a valid date" in err
+
+
 def test_non_utf8_is_refused_with_its_line(tmp_path, run):
     """Bytes that are not UTF-8 are reported with the line they are on."""
     path = tmp_path / "latin1.yaml"
