@@ -284,7 +284,7 @@ def kinds() -> None:
 
 
 # Command modules register themselves on `cli` (one module per area, so they stay small).
-from orgsim import cli_export, cli_figures, cli_report  # noqa: E402,F401
+from orgsim import cli_export, cli_figures, cli_report, cli_scenario, cli_simulate  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -36,8 +36,12 @@ def _draw_edge(ax, a: tuple, b: tuple, etype: str, status: str) -> None:
                                  linestyle=dashes, linewidth=0.9, alpha=0.7, zorder=1))
 
 
-def draw_network(ax, history: History, date: HistDate, layout: Layout, title: bool = True) -> set[str]:
-    """Draw the network at one date on ``ax`` in the stable layout; returns the nodes drawn."""
+def draw_network(ax, history: History, date: HistDate, layout: Layout, title: bool = True,
+                 highlight: frozenset[str] = frozenset()) -> set[str]:
+    """Draw the network at one date on ``ax`` in the stable layout; returns the nodes drawn.
+
+    Nodes in ``highlight`` (say, what a counterfactual changed) get a red ring.
+    """
     state = history.at(date)
     g = state_graph(state)
     org = history.org
@@ -52,6 +56,9 @@ def draw_network(ax, history: History, date: HistDate, layout: Layout, title: bo
             color = STATUS_COLORS.get(best, color)
         ax.scatter([x], [y], s=size, marker=marker, c=color, edgecolors="#212529", linewidths=0.5, zorder=3,
                    gid=f"node:{n}")
+        if n in highlight:
+            ax.scatter([x], [y], s=size * 3.2, marker="o", facecolors="none", edgecolors="#e03131", linewidths=1.6,
+                       zorder=2, gid=f"changed:{n}")
         if n == org:
             ax.text(x, y - 0.9, short_label(state, n), ha="center", va="top", fontsize=LABEL_SIZE + 2,
                     fontweight="bold", gid=f"label:{n}", zorder=4,
@@ -98,6 +105,30 @@ def network_figure(history: History, dates: Sequence[str | HistDate]) -> Figure:
         draw_network(ax, history, d, layout)
     for ax in axes[len(ds):]:
         ax.axis("off")
+    _legend(fig)
+    fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
+    return fig
+
+
+def _node_statuses(history: History, date: HistDate) -> dict[str, tuple]:
+    g = state_graph(history.at(date))
+    return {n: tuple(sorted(d.get("status", "") for _, _, d in g.out_edges(n, data=True))) for n in g}
+
+
+def comparison_figure(baseline: History, branch: History, date: str | HistDate,
+                      titles: tuple[str, str] = ("baseline", "branch")) -> Figure:
+    """Baseline and branch side by side at one date, in one layout, with every difference ringed in red."""
+    d = as_date(date)
+    layout = stable_layout(branch, [d])
+    base_layout = stable_layout(baseline, [d])
+    pos = {**base_layout.pos, **layout.pos}
+    layout = Layout(pos, {**base_layout.types, **layout.types}, max(layout.rows, base_layout.rows))
+    a, b = _node_statuses(baseline, d), _node_statuses(branch, d)
+    changed = frozenset(n for n in set(a) | set(b) if a.get(n) != b.get(n))
+    fig = Figure(figsize=(22, max(3.5, layout.rows * 0.2 + 1.8) + 0.8), layout="constrained")
+    for ax, history, label in zip(fig.subplots(1, 2), (baseline, branch), titles):
+        draw_network(ax, history, d, layout, highlight=changed)
+        ax.set_title(f"{label}: {ax.get_title(loc='left')}", fontsize=10, loc="left")
     _legend(fig)
     fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
     return fig

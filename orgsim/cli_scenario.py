@@ -1,0 +1,110 @@
+"""Scenario commands: `orgsim scenario validate | compare` (and `run`, in cli_simulate), and `orgsim obligations`."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from orgsim.cli import UserError, cli, format_option, log_options
+from orgsim.engine.history import History
+from orgsim.output import emit, to_json
+from orgsim.reports.files import atomic_output
+from orgsim.scenarios.branch import build_branch
+from orgsim.scenarios.compare import compare
+from orgsim.scenarios.load import load_scenario
+from orgsim.scenarios.obligations import obligations_report
+
+
+@cli.group()
+def scenario() -> None:
+    """Counterfactual scenarios: branch the log, follow the consequences, simulate the rules."""
+
+
+@scenario.command("validate")
+@click.argument("file", type=click.Path(dir_okay=False))
+def validate_scenario(file: str) -> None:
+    """Check a scenario file against its log: ids, dates, rules, interventions (exit 2 on the first error)."""
+    s = load_scenario(file)
+    branch = build_branch(s)
+    print(f"ok: {file}: {s.name!r}: {len(s.interventions)} interventions on {s.log}; "
+          f"{len(branch.invalidated)} events invalidated, {len(branch.derived)} derived by rules")
+
+
+@scenario.command("compare")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--at", "at", default=None, help="Date to compare (default: the scenario's compare_at).")
+@click.option("-o", "--output", "out_dir", default=None, help="Folder for compare.json and the figures.")
+@format_option
+def compare_scenario(file: str, at: str | None, out_dir: str | None, fmt: str) -> None:
+    """Baseline against branch: state at a date, both timelines, diagrams, invalidated and derived events."""
+    branch = build_branch(load_scenario(file))
+    result = compare(branch, at)
+    if out_dir:
+        _write_comparison(branch, result, out_dir)
+    if fmt == "json":
+        print(to_json(result))
+        return
+    if fmt == "csv":
+        emit(result["differences"]["members"], ["id", "baseline", "branch"], "csv")
+        return
+    print(f"{result['scenario']['name']}: {result['scenario']['question']}")
+    if result["differences"]["members"]:
+        emit(result["differences"]["members"], ["id", "baseline", "branch"], "table",
+             title=f"membership differences on {result['at']}")
+    else:
+        print(f"no membership differences on {result['at']}")
+    if result["timeline_differences"]:
+        emit(result["timeline_differences"], ["member", "baseline", "branch"], "table", title="statuses through time")
+    for key in ("bodies", "forces", "rules"):
+        d = result["differences"][key]
+        if d["only_baseline"] or d["only_branch"]:
+            print(f"{key}: only in baseline {d['only_baseline'] or '-'}; only in branch {d['only_branch'] or '-'}")
+    for title, rows, cols in (("invalidated events", result["invalidated"], ["event", "date", "reason"]),
+                              ("derived by rules", result["derived"], ["event", "date", "derived_by"]),
+                              ("removed by rule switches", result["removed_by_rules"], ["event", "reason"])):
+        if rows:
+            emit(rows, cols, "table", title=title)
+    for side in ("baseline", "branch"):
+        for c in result["obligations"][side]:
+            print(f"conflicting obligations ({side}): {c['rule']} binds {', '.join(c['bound'])} to both "
+                  f"{c['between'][0]} and {c['between'][1]}, from {c['from']} to {c['to'] or 'the end of the log'}")
+
+
+def _write_comparison(branch, result: dict, out_dir: str) -> None:
+    from orgsim.reports.figures import comparison_figure, timeline_figure
+
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create {out_dir}: {exc.strerror}") from None
+    with atomic_output(os.path.join(out_dir, "compare.json")) as tmp:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(to_json(result))
+    figures = {"network.png": comparison_figure(branch.baseline, branch.history, result["at"]),
+               "timeline-baseline.png": timeline_figure(branch.baseline),
+               "timeline-branch.png": timeline_figure(branch.history)}
+    for name, fig in figures.items():
+        with atomic_output(os.path.join(out_dir, name)) as tmp:
+            fig.savefig(tmp, dpi=120, format="png")
+
+
+@cli.command()
+@click.option("--at", "at", default=None, help="Also list the conflicts on this date.")
+@click.option("--scenario", "scenario_file", default=None, type=click.Path(dir_okay=False),
+              help="Look in a scenario's branch instead of the log.")
+@format_option
+@log_options
+def obligations(history: History, at: str | None, scenario_file: str | None, fmt: str) -> None:
+    """Conflicting obligations: members at war inside a mutual-defence rule (which rule, who, from when)."""
+    if scenario_file:
+        history = build_branch(load_scenario(scenario_file)).history
+    report = obligations_report(history, at)
+    if fmt == "json":
+        print(to_json(report))
+        return
+    rows = [{"rule": c["rule"], "between": c["between"], "bound": c["bound"], "from": c["from"], "to": c["to"]}
+            for c in report["intervals"]]
+    emit(rows, ["rule", "between", "bound", "from", "to"], fmt, title="conflicting obligations")
+    if not rows and fmt == "table":
+        print("No member is bound to both sides of a war between members in this history.")
