@@ -1,0 +1,3 @@
+"""Commands of the `orgsim` CLI for this area (registered on the main group)."""
+
+from __future__ import annotations
