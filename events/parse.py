@@ -15,7 +15,7 @@ from .errors import LogError
 from .model import Conflict, Event, FrozenDict, Log, Reading, Source, freeze
 from .upcast import upcast
 from .vocabulary import CONFIDENCE, KINDS, SCHEMA_VERSION
-from .yamlio import LINE_KEY, load_yaml_file, load_yaml_text
+from .yamlio import LINE_KEY, load_yaml_file, load_yaml_text, strip_lines
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
 STATE_RE = re.compile(r"^[A-Z]{3}$")
@@ -148,8 +148,8 @@ def parse_event(raw: Any, index: int, log_org: str, header_sources: dict, ids: _
             raise _fail(f"{name} must be text", path, line, eid)
     return Event(
         id=eid, date=date, kind=kind, org=org, actors=actors, target=target,
-        payload=freeze(_clean(payload)), sources=sources,
-        provenance=freeze(_clean(provenance)) if isinstance(provenance, dict) else None,
+        payload=freeze(strip_lines(payload)), sources=sources,
+        provenance=freeze(strip_lines(provenance)) if isinstance(provenance, dict) else None,
         rationale=rationale, derived_by=raw.get("derived_by"), confidence=confidence,
         note=raw.get("note"), seq=seq, order=index, file=path, line=line,
     )
@@ -164,14 +164,6 @@ def event_for_log(raw: dict, log: Log, order: int, path: str) -> Event:
 def thaw_entities(entities: Any) -> dict:
     """The header's entities as plain dicts."""
     return {k: dict(v or {}) for k, v in (entities or {}).items()}
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items() if k != LINE_KEY}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    return value
 
 
 def _conflicts(raw: Any, path: str, known: set[str]) -> tuple[Conflict, ...]:
@@ -221,9 +213,9 @@ def parse_log(data: Any, path: str) -> Log:
     org = data.get("organization")
     if not isinstance(org, str):
         raise _fail("the header needs `organization:` (the default org of its events)", path, 1)
-    entities = _clean(data.get("entities") or {})
+    entities = strip_lines(data.get("entities") or {})
     entities.setdefault("organizations", {}).setdefault(org, {})
-    header_sources = _clean(data.get("sources") or {})
+    header_sources = strip_lines(data.get("sources") or {})
     ids = _Ids(entities, path)
     raw_events = data.get("events")
     if not isinstance(raw_events, list):
@@ -240,7 +232,7 @@ def parse_log(data: Any, path: str) -> Log:
         id=str(data.get("id", "log")), title=str(data.get("title", "")), organization=org, path=path,
         events=tuple(sorted(events, key=lambda e: e.sort_key)), conflicts=conflicts,
         entities=freeze(entities), sources=freeze(header_sources),
-        texts=tuple(freeze(_clean(t)) for t in data.get("texts") or ()), version=SCHEMA_VERSION,
+        texts=tuple(freeze(strip_lines(t)) for t in data.get("texts") or ()), version=SCHEMA_VERSION,
     )
 
 
