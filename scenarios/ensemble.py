@@ -1,0 +1,202 @@
+"""Ensembles: many runs of a scenario through an executor, aggregated in run order.
+
+Run ``i`` is seeded by ``(seed, i)`` and nothing else (``scenarios/streams.py``),
+so it gives the same outcome wherever it runs. The runs are cut into chunks
+and each chunk is submitted to a standard ``concurrent.futures`` executor:
+
+- one worker: this process (:class:`InlineExecutor`);
+- several: local processes (``ProcessPoolExecutor``, started with ``spawn``);
+- ``scheduler=ADDRESS``: a Dask distributed cluster, whose client gives a
+  standard executor (``pip install 'orgsim[dask]'``).
+
+Results are collected by chunk, in run order, whatever order the chunks finish
+in, so an ensemble is identical for any number of workers and on any cluster.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import multiprocessing
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from orgsim.events.errors import InputError
+
+from .simulate import TALLIES, Outcome, Plan, first_day, iso, run_once, year_of
+
+#: Percentiles of the member count reported for each date.
+PERCENTILES = (5, 25, 50, 75, 95)
+
+
+def run_chunk(plan: Plan, seed: int, first: int, stop: int) -> list[Outcome]:
+    """Runs ``first`` to ``stop - 1`` of a plan (what each worker is given)."""
+    return [run_once(plan, seed, i).outcome for i in range(first, stop)]
+
+
+class InlineExecutor(Executor):
+    """A standard executor that runs each call at once, in this process."""
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:  # type: ignore[override]
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to the caller through the future, as executors do
+            future.set_exception(exc)
+        return future
+
+
+@contextlib.contextmanager
+def dask_executor(address: str) -> Iterator[Executor]:
+    """A Dask distributed client's standard executor (the client is closed afterwards)."""
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise InputError("--scheduler needs Dask: pip install 'orgsim[dask]'") from None
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        yield client.get_executor(pure=False)  # pure=False: never reuse a result by its arguments
+    finally:
+        client.close()
+
+
+@contextlib.contextmanager
+def executor_for(workers: int = 1, scheduler: str | None = None) -> Iterator[Executor]:
+    """The executor runs go through: Dask if a scheduler is given, else local processes (or this one)."""
+    if scheduler:
+        with dask_executor(scheduler) as ex:
+            yield ex
+    elif workers <= 1:
+        yield InlineExecutor()
+    else:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as ex:
+            yield ex
+
+
+def chunks(runs: int, workers: int) -> list[tuple[int, int]]:
+    """Cut runs into about four chunks per worker (at most 50 runs each), in run order."""
+    size = max(1, min(50, math.ceil(runs / (4 * max(1, workers)))))
+    return [(i, min(i + size, runs)) for i in range(0, runs, size)]
+
+
+@dataclass
+class Ensemble:
+    """The runs' outcomes, stacked in run order, and their distribution as DataFrames."""
+
+    plan: Plan
+    seed: int
+    count: np.ndarray  # (runs, dates): how many members
+    members: np.ndarray  # (runs, dates, states): member or not
+    bodies: np.ndarray  # (runs, dates, bodies): exists or not
+    forces: np.ndarray  # (runs, dates, forces)
+    tally: np.ndarray  # (runs, tallies)
+
+    @classmethod
+    def stack(cls, plan: Plan, seed: int, outcomes: list[Outcome]) -> "Ensemble":
+        """Stack the outcomes of runs 0, 1, 2… in that order."""
+        return cls(plan, seed, np.stack([o.count for o in outcomes]), np.stack([o.members for o in outcomes]),
+                   np.stack([o.bodies for o in outcomes]), np.stack([o.forces for o in outcomes]),
+                   np.stack([o.tally for o in outcomes]))
+
+    @property
+    def runs(self) -> int:
+        """How many runs."""
+        return len(self.count)
+
+    @property
+    def dates(self) -> list[str]:
+        """The observation dates, as YYYY-MM-DD."""
+        return [iso(d) for d in self.plan.dates]
+
+    def members_frame(self):
+        """Members per date: the mean count and its percentiles across runs."""
+        import pandas as pd
+
+        counts = self.count.astype(float)
+        data = {"mean": counts.mean(axis=0)}
+        for p, values in zip(PERCENTILES, np.percentile(counts, PERCENTILES, axis=0)):
+            data[f"p{p:02d}"] = values
+        data["min"], data["max"] = counts.min(axis=0), counts.max(axis=0)
+        return pd.DataFrame(data, index=pd.Index(self.dates, name="date"))
+
+    def _probabilities(self, flags: np.ndarray, ids: tuple[str, ...]):
+        import pandas as pd
+
+        return pd.DataFrame(flags.mean(axis=0), index=pd.Index(self.dates, name="date"), columns=list(ids))
+
+    def membership_frame(self):
+        """The probability that each state is a member, per date (columns: states)."""
+        return self._probabilities(self.members, self.plan.states)
+
+    def bodies_frame(self):
+        """The probability that each body exists, per date (columns: bodies)."""
+        return self._probabilities(self.bodies, self.plan.bodies)
+
+    def forces_frame(self):
+        """The probability that each force exists, per date (columns: forces)."""
+        return self._probabilities(self.forces, self.plan.forces)
+
+    def tallies_frame(self):
+        """Each run's tallies (sessions, absences, decisions…), one row per run."""
+        import pandas as pd
+
+        return pd.DataFrame(self.tally, index=pd.RangeIndex(self.runs, name="run"), columns=list(TALLIES))
+
+    def tidy(self):
+        """Everything as one long DataFrame: table, date, id, value (for CSV)."""
+        import pandas as pd
+
+        parts = [("members", self.members_frame()), ("membership", self.membership_frame()),
+                 ("bodies", self.bodies_frame()), ("forces", self.forces_frame())]
+        rows = [(table, date, col, float(value)) for table, frame in parts
+                for date, row in frame.iterrows() for col, value in row.items()]
+        return pd.DataFrame(rows, columns=["table", "date", "id", "value"])
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the rates and how they were set, and every frame."""
+        def records(frame) -> dict:
+            return {date: {k: float(v) for k, v in row.items()} for date, row in frame.iterrows()}
+
+        rates = self.plan.rates
+        return {
+            "scenario": self.plan.name, "runs": self.runs, "seed": self.seed,
+            "fork": iso(self.plan.start), "horizon": iso(self.plan.until),
+            "rates": {"absence": rates.absence, "withdrawal": rates.withdrawal, "accession": rates.accession,
+                      "request": rates.request},
+            "estimates": [e.to_dict() for e in rates.estimates],
+            "members": records(self.members_frame()), "membership": records(self.membership_frame()),
+            "bodies": records(self.bodies_frame()), "forces": records(self.forces_frame()),
+            "tallies_mean": {k: float(v) for k, v in self.tallies_frame().mean().items()},
+        }
+
+
+def run_ensemble(plan: Plan, runs: int, seed: int = 0, workers: int = 1, scheduler: str | None = None,
+                 executor: Executor | None = None, progress: Callable[[int], None] | None = None) -> Ensemble:
+    """Run a plan ``runs`` times; ``progress(n)`` is called as each chunk of n runs is done."""
+    if runs < 1:
+        raise InputError("an ensemble needs at least one run")
+    with contextlib.ExitStack() as stack:
+        ex = executor or stack.enter_context(executor_for(workers, scheduler))
+        parts = chunks(runs, workers)
+        futures = [ex.submit(run_chunk, plan, seed, first, stop) for first, stop in parts]
+        for done in as_completed(futures):
+            if progress:
+                progress(len(done.result()))
+        outcomes = [o for f in futures for o in f.result()]  # in run order, however they finished
+    return Ensemble.stack(plan, seed, outcomes)
+
+
+def record_before_fork(plan: Plan) -> list[tuple[str, int]]:
+    """Members on 1 January of each year of the branch's record up to the fork, and on the fork date."""
+    from orgsim.engine.history import History
+
+    history = History(plan.log, readings=plan.readings, org=plan.org, strict=False)
+    first = min((e.date.key for e in plan.log.events), default=plan.start)
+    days = [d for d in (first_day(y) for y in range(year_of(first) + 1, year_of(plan.start) + 1)) if d < plan.start]
+    return [(iso(d), len(history.at(iso(d)).members(status="member"))) for d in [*days, plan.start]]
