@@ -113,7 +113,7 @@ def run_scenario(file: str, runs: str | None, seed: str, workers: str, scheduler
     from rich.progress import Progress
 
     from orgsim.scenarios.ensemble import record_before_fork, run_ensemble
-    from orgsim.scenarios.simulate import prepare
+    from orgsim.scenarios.plan import prepare
 
     s = load_scenario(file)
     n_runs = whole_number("--runs", runs, 1, MAX_RUNS) if runs is not None else max(1, s.stochastic.runs)

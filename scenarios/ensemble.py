@@ -26,7 +26,8 @@ import numpy as np
 
 from orgsim.events.errors import InputError
 
-from .simulate import TALLIES, Outcome, Plan, first_day, iso, run_once, year_of
+from .plan import TALLIES, Plan, first_day, iso, year_of
+from .simulate import Outcome, run_once
 
 #: Percentiles of the member count reported for each date.
 PERCENTILES = (5, 25, 50, 75, 95)

@@ -20,7 +20,8 @@ from orgsim.scenarios.branch import build_branch
 from orgsim.scenarios.ensemble import run_ensemble
 from orgsim.scenarios.hazards import estimate_accession, estimate_withdrawal
 from orgsim.scenarios.load import load_scenario
-from orgsim.scenarios.simulate import prepare, simulate
+from orgsim.scenarios.plan import prepare
+from orgsim.scenarios.simulate import simulate
 from orgsim.events.dates import parse_date
 
 HERE = os.path.dirname(__file__)
