@@ -26,9 +26,13 @@ from functools import lru_cache
 #: Dates outside these years are refused: a typo like 20090 or 0209 is caught at load.
 MIN_YEAR = 1000
 MAX_YEAR = 2200
+#: Longest date text read: the longest EDTF a log needs is a span of two days with qualifiers (about
+#: 25 characters); the EDTF library takes seconds over a long list, so longer text is refused unparsed.
+MAX_DATE_CHARS = 64
 
-_SIMPLE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%])?$")
-_QUERY = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+# ASCII digits only: `\d` would also take other scripts' digits (a date written "١٩٩٣").
+_SIMPLE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([~?%])?\Z")
+_QUERY = re.compile(r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?\Z")
 
 
 class DateError(ValueError):
@@ -84,6 +88,8 @@ def _parse_side(text: str) -> HistDate:
     m = _SIMPLE.match(text)
     if m and not (m.group(2) and int(m.group(2)) > 12):  # months 21-41 are EDTF seasons
         y, mo, d, q = m.groups()
+        if not MIN_YEAR <= int(y) <= MAX_YEAR:
+            raise DateError(f"{text!r} is outside the years {MIN_YEAR}-{MAX_YEAR}")
         try:
             lo, hi = _bounds_simple(int(y), mo and int(mo), d and int(d))
         except ValueError as exc:
@@ -118,6 +124,8 @@ def parse_date(text: str) -> HistDate:
     if not isinstance(text, str) or not text.strip():
         raise DateError(f"{text!r} is not a date")
     text = text.strip()
+    if len(text) > MAX_DATE_CHARS:
+        raise DateError(f"{text[:20]!r}... is not a date: {len(text)} characters, more than {MAX_DATE_CHARS}")
     if "/" in text:
         start, _, end = text.partition("/")
         lo = None if start in ("", "..") else _parse_side(start)

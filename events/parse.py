@@ -14,7 +14,7 @@ from .dates import DateError, parse_date
 from .errors import LogError
 from .model import Conflict, Event, FrozenDict, Log, Reading, Source, freeze
 from .upcast import upcast
-from .vocabulary import CONFIDENCE, KINDS, SCHEMA_VERSION
+from .vocabulary import CONFIDENCE, KINDS, SCHEMA_VERSION, STATUSES
 from .yamlio import LINE_KEY, load_yaml_file, load_yaml_text, strip_lines
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
@@ -23,8 +23,10 @@ ENTITY_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]*(\.[A-Z0-9][A-Za-z0-9-]*)*$")
 
 EVENT_FIELDS = frozenset({"id", "date", "kind", "org", "actors", "target", "payload", "sources",
                           "provenance", "rationale", "derived_by", "confidence", "note", "seq"})
+# `record` is written by `orgsim store export` (recording times and hashes); the engine does not read it.
 HEADER_FIELDS = frozenset({"orgsim_log", "id", "title", "organization", "entities", "sources",
-                           "texts", "conflicts", "events"})
+                           "texts", "conflicts", "events", "record"})
+ENTITY_GROUPS = ("organizations", "others", "states")
 
 
 @lru_cache(maxsize=1)
@@ -39,6 +41,54 @@ def iso_alpha3() -> frozenset[str]:
 
 def _fail(msg: str, path: str, line: int | None, event: str | None = None) -> LogError:
     return LogError(msg, path, line, event)
+
+
+def _first(names: set) -> Any:
+    """The first of some field names in sorted order (YAML keys need not all be text)."""
+    return sorted(names, key=repr)[0]
+
+
+def _line(value: Any, default: int | None) -> int | None:
+    return value.get(LINE_KEY, default) if isinstance(value, dict) else default
+
+
+def _mapping(value: Any, what: str, path: str, line: int | None) -> dict:
+    """A mapping read from YAML (None counts as empty); anything else is one error."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _fail(f"{what} must be a mapping", path, line)
+    return value
+
+
+def _entities(raw: Any, path: str, line: int | None) -> dict:
+    """The header's ``entities``: groups of declared ids, each id with a mapping (its name) or nothing."""
+    raw = _mapping(raw, "entities", path, line)
+    line = _line(raw, line)
+    out = {}
+    for group, members in raw.items():
+        if group == LINE_KEY:
+            continue
+        if group not in ENTITY_GROUPS:
+            raise _fail(f"unknown entities group {group!r} (use {', '.join(ENTITY_GROUPS)})", path, line)
+        members = _mapping(members, f"entities.{group}", path, line)
+        for ident, info in members.items():
+            if ident != LINE_KEY and (not isinstance(ident, str) or not (info is None or isinstance(info, dict))):
+                raise _fail(f"entities.{group}: {ident!r} must be an id with a mapping such as {{name: ...}}",
+                            path, _line(members, line))
+        out[group] = strip_lines(members)
+    return out
+
+
+def _header_sources(raw: Any, path: str, line: int | None) -> dict:
+    """The header's ``sources``: each key names a mapping with the cited ``file``."""
+    raw = _mapping(raw, "sources", path, line)
+    for key, info in raw.items():
+        if key != LINE_KEY and (not isinstance(key, str) or not isinstance(info, dict)
+                                or not isinstance(info.get("file", ""), str)):
+            raise _fail(f"sources: {key!r} must be a name with a mapping such as {{file: notes.txt}}", path,
+                        _line(raw, line))
+    return strip_lines(raw)
 
 
 def _str_list(value: Any, what: str, path: str, line: int, eid: str | None) -> tuple[str, ...]:
@@ -72,6 +122,41 @@ class _Ids:
             raise _fail(f"unknown organization {ident!r} (declare it under entities)", self.path, line, eid)
 
 
+_TEXT = "text"
+_ID = "an id"
+_IDS = "a list of ids"
+#: Payload fields the engine and the rules read, and what each must be; other fields are free.
+PAYLOAD_TYPES = {"name": _TEXT, "short": _TEXT, "title": _TEXT, "type": _TEXT, "parent": _ID, "predecessor": _ID,
+                 "protocol": _ID, "office": _ID, "user": _ID, "body": _ID, "members": _IDS, "absent": _IDS,
+                 "strength": "a number", "term_years": "a whole number",
+                 "ended": "true or false", "params": "a mapping"}
+PARAMS_TYPES = {"type": _TEXT, "bodies": _IDS, "allowed": _IDS, "excluded": _IDS, "min_per_year": "a number"}
+
+
+def _is(value: Any, what: str) -> bool:
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return {_TEXT: isinstance(value, str), _ID: isinstance(value, str) and bool(value),
+            _IDS: isinstance(value, list) and all(isinstance(v, str) for v in value),
+            "a status": value in STATUSES if isinstance(value, str) else False, "a number": number,
+            "a whole number": number and isinstance(value, int), "true or false": isinstance(value, bool),
+            "a mapping": isinstance(value, dict)}[what]
+
+
+def _payload(payload: Any, kind: str, path: str, line: int, eid: str) -> dict:
+    """Check the payload fields the engine reads (a force's strength is a number, a parent an id...)."""
+    if not isinstance(payload, dict):
+        raise _fail("payload must be a mapping", path, line, eid)
+    types = {**PAYLOAD_TYPES, "status": "a status"} if kind == "membership_attested" else PAYLOAD_TYPES
+    for field, what in types.items():
+        if field in payload and not _is(payload[field], what):
+            raise _fail(f"payload.{field} must be {what}", path, _line(payload, line), eid)
+    for field, what in PARAMS_TYPES.items():
+        params = payload.get("params") or {}
+        if field in params and not _is(params[field], what):
+            raise _fail(f"payload.params.{field} must be {what}", path, _line(params, line), eid)
+    return payload
+
+
 def _sources(raw: Any, header_sources: dict, path: str, line: int, eid: str) -> tuple[Source, ...]:
     if raw is None:
         return ()
@@ -84,9 +169,9 @@ def _sources(raw: Any, header_sources: dict, path: str, line: int, eid: str) -> 
             raise _fail("each source must be a mapping", path, sline, eid)
         unknown = set(s) - {"source", "line", "quote", "gloss", LINE_KEY}
         if unknown:
-            raise _fail(f"unknown source field {sorted(unknown)[0]!r}", path, sline, eid)
+            raise _fail(f"unknown source field {_first(unknown)!r}", path, sline, eid)
         key = s.get("source")
-        if key not in header_sources:
+        if not isinstance(key, str) or key not in header_sources:
             raise _fail(f"source {key!r} is not declared in the header's sources", path, sline, eid)
         ln, quote, gloss = s.get("line"), s.get("quote"), s.get("gloss")
         if not isinstance(ln, int) or isinstance(ln, bool) or ln < 1:
@@ -104,12 +189,13 @@ def parse_event(raw: Any, index: int, log_org: str, header_sources: dict, ids: _
     line = raw.get(LINE_KEY, 0)
     eid = raw.get("id")
     if not isinstance(eid, str) or not ID_RE.match(eid):
-        raise _fail(f"event id {eid!r} is missing or malformed (use lower case, digits, '.', '_', '-')", path, line)
+        shown = repr(eid) if isinstance(eid, (str, int, float, bool)) or eid is None else f"(a {type(eid).__name__})"
+        raise _fail(f"event id {shown} is missing or malformed (use lower case, digits, '.', '_', '-')", path, line)
     unknown = set(raw) - EVENT_FIELDS - {LINE_KEY}
     if unknown:
-        raise _fail(f"unknown field {sorted(unknown)[0]!r}", path, line, eid)
+        raise _fail(f"unknown field {_first(unknown)!r}", path, line, eid)
     kind = raw.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise _fail(f"unknown kind {kind!r} (see `orgsim kinds`)", path, line, eid)
     date_text = raw.get("date")
     if isinstance(date_text, int) and not isinstance(date_text, bool):
@@ -129,9 +215,7 @@ def parse_event(raw: Any, index: int, log_org: str, header_sources: dict, ids: _
         raise _fail("target must be one id", path, line, eid)
     for ident in (*actors, *([target] if target else []), org):
         ids.check(ident, line, eid)
-    payload = raw.get("payload") or {}
-    if not isinstance(payload, dict):
-        raise _fail("payload must be a mapping", path, line, eid)
+    payload = _payload(raw.get("payload") or {}, kind, path, line, eid)
     confidence = raw.get("confidence", "high")
     if confidence not in CONFIDENCE:
         raise _fail(f"confidence must be one of {', '.join(CONFIDENCE)}", path, line, eid)
@@ -140,6 +224,8 @@ def parse_event(raw: Any, index: int, log_org: str, header_sources: dict, ids: _
         raise _fail("seq must be a whole number", path, line, eid)
     sources = _sources(raw.get("sources"), header_sources, path, line, eid)
     provenance, rationale = raw.get("provenance"), raw.get("rationale")
+    if provenance is not None and not isinstance(provenance, dict):
+        raise _fail("provenance must be a mapping (dataset, version, file, row)", path, line, eid)
     if not sources and not provenance and not rationale:
         raise _fail("an event needs sources (or provenance for imports, rationale for scenario inserts)",
                     path, line, eid)
@@ -173,22 +259,32 @@ def _conflicts(raw: Any, path: str, known: set[str]) -> tuple[Conflict, ...]:
         raise _fail("conflicts must be a list", path, None)
     out, seen = [], set()
     for c in raw:
-        line = c.get(LINE_KEY) if isinstance(c, dict) else None
-        cid = c.get("id") if isinstance(c, dict) else None
+        line = _line(c, None)
+        if not isinstance(c, dict):
+            raise _fail("each conflict must be a mapping (id, question, readings, default, reason)", path, line)
+        cid = c.get("id")
         if not isinstance(cid, str) or cid in seen:
             raise _fail(f"conflict id {cid!r} is missing or repeated", path, line)
         seen.add(cid)
+        raw_readings = c.get("readings") or []
+        if not isinstance(raw_readings, list):
+            raise _fail(f"conflict {cid!r}: readings must be a list", path, line)
         readings = []
-        for r in c.get("readings") or []:
-            rid = r.get("id")
-            events = tuple(r.get("events") or ())
+        for r in raw_readings:
+            rline = _line(r, line)
+            rid = r.get("id") if isinstance(r, dict) else None
+            if not isinstance(rid, str):
+                raise _fail(f"conflict {cid!r}: each reading needs an id", path, rline)
+            events = _str_list(r.get("events"), f"conflict {cid!r}, reading {rid!r}: events", path, rline, None)
             for e in events:
                 if e not in known:
-                    raise _fail(f"conflict {cid!r}, reading {rid!r}: no event {e!r} in the log", path,
-                                r.get(LINE_KEY, line))
-            readings.append(Reading(str(rid), str(r.get("summary", "")), tuple(r.get("lines") or ()), events))
+                    raise _fail(f"conflict {cid!r}, reading {rid!r}: no event {e!r} in the log", path, rline)
+            lines = r.get("lines") or ()
+            if not isinstance(lines, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in lines):
+                raise _fail(f"conflict {cid!r}, reading {rid!r}: lines must be a list of line numbers", path, rline)
+            readings.append(Reading(rid, str(r.get("summary", "")), tuple(lines), events))
         default = c.get("default")
-        if len(readings) < 2 or default not in {r.id for r in readings}:
+        if len(readings) < 2 or not isinstance(default, str) or default not in {r.id for r in readings}:
             raise _fail(f"conflict {cid!r} needs two or more readings and a default among them", path, line)
         if not str(c.get("reason", "")).strip():
             raise _fail(f"conflict {cid!r} needs the reason for its default", path, line)
@@ -206,16 +302,23 @@ def parse_log(data: Any, path: str) -> Log:
     if version > SCHEMA_VERSION:
         raise _fail(f"written by a newer orgsim (log schema {version}; this orgsim reads up to {SCHEMA_VERSION})",
                     path, 1)
+    if version < 1:
+        raise _fail(f"unknown log schema {version} (versions run from 1 to {SCHEMA_VERSION})", path, 1)
+    if not isinstance(data.get("events"), list):
+        raise _fail("`events:` must be a list", path, data.get(LINE_KEY, 1))
     data = upcast(data, version)
     unknown = set(data) - HEADER_FIELDS - {LINE_KEY}
     if unknown:
-        raise _fail(f"unknown header field {sorted(unknown)[0]!r}", path, 1)
+        raise _fail(f"unknown header field {_first(unknown)!r}", path, 1)
     org = data.get("organization")
     if not isinstance(org, str):
         raise _fail("the header needs `organization:` (the default org of its events)", path, 1)
-    entities = strip_lines(data.get("entities") or {})
+    entities = _entities(data.get("entities"), path, 1)
     entities.setdefault("organizations", {}).setdefault(org, {})
-    header_sources = strip_lines(data.get("sources") or {})
+    header_sources = _header_sources(data.get("sources"), path, 1)
+    texts = data.get("texts") or []
+    if not isinstance(texts, list) or not all(isinstance(t, dict) for t in texts):
+        raise _fail("texts must be a list of mappings (id, source, lines, now)", path, _line(data, 1))
     ids = _Ids(entities, path)
     raw_events = data.get("events")
     if not isinstance(raw_events, list):
@@ -232,12 +335,16 @@ def parse_log(data: Any, path: str) -> Log:
         id=str(data.get("id", "log")), title=str(data.get("title", "")), organization=org, path=path,
         events=tuple(sorted(events, key=lambda e: e.sort_key)), conflicts=conflicts,
         entities=freeze(entities), sources=freeze(header_sources),
-        texts=tuple(freeze(strip_lines(t)) for t in data.get("texts") or ()), version=SCHEMA_VERSION,
+        texts=tuple(freeze(strip_lines(t)) for t in texts), version=SCHEMA_VERSION,
     )
 
 
 def load_log(path: str) -> Log:
-    """Load and validate a YAML log file."""
+    """Load and validate a log file: YAML, or Parquet for a ``.parquet`` path (``events/columnar.py``)."""
+    if str(path).lower().endswith(".parquet"):
+        from .columnar import load_parquet  # pyarrow is imported only for a Parquet log
+
+        return load_parquet(path)
     return parse_log(load_yaml_file(path), path)
 
 

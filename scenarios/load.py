@@ -23,7 +23,7 @@ from orgsim.events import bundled_log_path, bundled_logs, load_log
 from orgsim.events.dates import DateError, parse_date
 from orgsim.events.errors import InputError
 from orgsim.events.model import Log
-from orgsim.events.parse import EVENT_FIELDS, ID_RE
+from orgsim.events.parse import EVENT_FIELDS, ID_RE, event_for_log
 from orgsim.events.vocabulary import KINDS
 from orgsim.events.yamlio import LINE_KEY, load_yaml_file
 
@@ -32,6 +32,8 @@ from .model import RULE_MODES, VERBS, Intervention, Scenario, Stochastic
 MAX_SCENARIO_BYTES = 1024 * 1024
 TOP_FIELDS = {"orgsim_scenario", "name", "question", "log", "raised_by", "expected", "interventions",
               "stochastic", "compare_at", LINE_KEY}
+#: What an intervention may hold besides its verb: the verbs' arguments and `why`.
+INTERVENTION_FIELDS = {"to", "set", "mode", "choose", "why", LINE_KEY}
 STOCHASTIC_FIELDS = {"start", "until", "absence", "withdrawal", "accession", "candidates", "request", "runs",
                      LINE_KEY}
 
@@ -45,7 +47,7 @@ def resolve_log(ref: str, scenario_path: str) -> str:
     if ref in bundled_logs():
         return bundled_log_path(ref)
     path = ref if os.path.isabs(ref) else os.path.join(os.path.dirname(os.path.abspath(scenario_path)), ref)
-    if not os.path.exists(path):
+    if not ref or not os.path.isfile(path):
         raise InputError(f"log {ref!r} is neither a bundled log nor a file")
     return path
 
@@ -65,7 +67,25 @@ def _rule_ids(log: Log) -> set[str]:
     return {e.target for e in log.events if e.kind == "rule_adopted" and e.target}
 
 
-def _intervention(raw: Any, log: Log, path: str, inserted: set[str]) -> Intervention:
+def _event_raw(target: str, log: Log, inserted: dict[str, dict]) -> dict:
+    """The fields of a log's (or an inserted) event, as a scenario's `change` starts from them."""
+    if target in inserted:
+        return {k: v for k, v in inserted[target].items() if k != LINE_KEY}
+    ev = log.by_id[target]
+    return {"id": ev.id, "date": ev.date.text, "kind": ev.kind, "org": ev.org, "actors": list(ev.actors),
+            "target": ev.target, "payload": dict(ev.payload), "confidence": ev.confidence, "seq": ev.seq}
+
+
+def _check_event(raw: dict, log: Log, path: str, line: int) -> None:
+    """Validate an inserted or changed event as the log's own are, naming the intervention's line."""
+    event_for_log({**raw, LINE_KEY: line}, log, len(log.events), path)
+
+
+def _is_kind(value: Any) -> bool:
+    return isinstance(value, str) and value in KINDS
+
+
+def _intervention(raw: Any, log: Log, path: str, inserted: dict[str, dict]) -> Intervention:
     if not isinstance(raw, dict):
         raise _err("each intervention must be a mapping like `remove: EVENT_ID`", path, None)
     line = raw.get(LINE_KEY, 0)
@@ -73,7 +93,12 @@ def _intervention(raw: Any, log: Log, path: str, inserted: set[str]) -> Interven
     if len(verbs) != 1:
         raise _err(f"an intervention needs exactly one of: {', '.join(VERBS)}", path, line)
     verb = verbs[0]
-    why = str(raw.get("why", ""))
+    unknown = set(raw) - INTERVENTION_FIELDS - {verb}
+    if unknown:
+        raise _err(f"{verb}: unknown field {sorted(unknown, key=repr)[0]!r}", path, line)
+    if not isinstance(raw.get("why", ""), str):
+        raise _err(f"{verb}: `why:` must be text", path, line)
+    why = raw.get("why", "")
     if verb == "insert":
         event = raw["insert"]
         if not isinstance(event, dict) or not isinstance(event.get("id"), str) or not ID_RE.match(event["id"]):
@@ -82,10 +107,11 @@ def _intervention(raw: Any, log: Log, path: str, inserted: set[str]) -> Interven
             raise _err(f"insert: event id {event['id']!r} is already in the log", path, line)
         if not str(event.get("rationale", "")).strip():
             raise _err(f"insert {event['id']!r}: a new event needs a `rationale` (it has no source)", path, line)
-        if event.get("kind") not in KINDS:
+        if not _is_kind(event.get("kind")):
             raise _err(f"insert {event['id']!r}: unknown kind {event.get('kind')!r}", path, line)
         _date(event.get("date"), path, line, f"insert {event['id']!r}")
-        inserted.add(event["id"])
+        _check_event({k: v for k, v in event.items() if k != LINE_KEY}, log, path, line)
+        inserted[event["id"]] = event
         return Intervention(verb, event["id"], {"event": event}, why, line)
     target = raw[verb]
     if not isinstance(target, str):
@@ -102,7 +128,7 @@ def _intervention(raw: Any, log: Log, path: str, inserted: set[str]) -> Interven
         conflict = next((c for c in log.conflicts if c.id == target), None)
         if conflict is None:
             raise _err(f"reading: unknown conflict {target!r}", path, line)
-        if raw.get("choose") not in {r.id for r in conflict.readings}:
+        if not isinstance(raw.get("choose"), str) or raw["choose"] not in {r.id for r in conflict.readings}:
             raise _err(f"reading {target}: choose one of {', '.join(r.id for r in conflict.readings)}", path, line)
         return Intervention(verb, target, {"choose": raw["choose"]}, why, line)
     if target not in log.by_id and target not in inserted:
@@ -115,11 +141,13 @@ def _intervention(raw: Any, log: Log, path: str, inserted: set[str]) -> Interven
             raise _err(f"change {target}: needs `set:` with the fields to replace", path, line)
         bad = set(changes) - EVENT_FIELDS - {LINE_KEY} | ({"id"} & set(changes))
         if bad:
-            raise _err(f"change {target}: cannot set {sorted(bad)[0]!r}", path, line)
+            raise _err(f"change {target}: cannot set {sorted(bad, key=repr)[0]!r}", path, line)
         if "date" in changes:
             _date(changes["date"], path, line, f"change {target}")
-        if "kind" in changes and changes["kind"] not in KINDS:
+        if "kind" in changes and not _is_kind(changes["kind"]):
             raise _err(f"change {target}: unknown kind {changes['kind']!r}", path, line)
+        _check_event({**_event_raw(target, log, inserted), "rationale": "scenario change",
+                      **{k: v for k, v in changes.items() if k != LINE_KEY}}, log, path, line)
         return Intervention(verb, target, {"set": {k: v for k, v in changes.items() if k != LINE_KEY}}, why, line)
     return Intervention(verb, target, {}, why, line)
 
@@ -144,7 +172,13 @@ def _stochastic(raw: Any, path: str) -> Stochastic:
         if not ok:
             raise _err(f"stochastic.{k}: a probability from 0 to 1" + (" or 'estimate'" if k in (
                 "withdrawal", "accession") else ""), path, line)
-    values["candidates"] = tuple(values.get("candidates") or ())
+    candidates = values.get("candidates") or []
+    if not isinstance(candidates, list) or not all(isinstance(c, str) for c in candidates):
+        raise _err("stochastic.candidates: a list of state codes", path, line)
+    values["candidates"] = tuple(candidates)
+    runs = values.get("runs", 1)
+    if not isinstance(runs, int) or isinstance(runs, bool) or runs < 1:
+        raise _err("stochastic.runs: a whole number of runs, 1 or more", path, line)
     return Stochastic(**values)
 
 
@@ -153,7 +187,7 @@ def load_scenario(path: str) -> Scenario:
     data = load_yaml_file(path, limit=MAX_SCENARIO_BYTES)
     if not isinstance(data, dict):
         raise _err("a scenario must be a YAML mapping (name, question, log, interventions)", path, 1)
-    if data.get("orgsim_scenario") != 1:
+    if data.get("orgsim_scenario") != 1 or isinstance(data.get("orgsim_scenario"), bool):
         raise _err("missing `orgsim_scenario: 1` (the scenario format version)", path, 1)
     unknown = set(data) - TOP_FIELDS
     if unknown:
@@ -169,12 +203,15 @@ def load_scenario(path: str) -> Scenario:
     raw = data.get("interventions") or []
     if not isinstance(raw, list):
         raise _err("interventions: must be a list", path, 1)
-    inserted: set[str] = set()
+    raised_by = data.get("raised_by") or []
+    if not isinstance(raised_by, list) or not all(isinstance(r, dict) for r in raised_by):
+        raise _err("raised_by: a list of the passages behind the question ({line, quote, gloss})", path, 1)
+    inserted: dict[str, dict] = {}
     interventions = tuple(_intervention(r, log, path, inserted) for r in raw)
     compare_at = data.get("compare_at")
     return Scenario(
         name=data["name"], question=data["question"], log=log_path, path=path, interventions=interventions,
         stochastic=_stochastic(data.get("stochastic"), path),
-        raised_by=tuple(data.get("raised_by") or ()), expected=str(data.get("expected", "")),
+        raised_by=tuple(raised_by), expected=str(data.get("expected", "")),
         compare_at=_date(compare_at, path, 1, "compare_at") if compare_at is not None else None,
     )
