@@ -122,7 +122,9 @@ def _founding(st: FactState, ev: Event, _f: list) -> None:
 def _end_organization(st: FactState, org: str, ev: Event) -> None:
     for key in st.children("member", org):
         st.end(key, ev)
-    st.set(("org", org), {**st.value(("org", org)), "status": "dissolved"}, ev)
+    # An organization the log names but never founds (external) has no fact of its own yet.
+    value = st.value(("org", org)) or {"name": org, "short": org}
+    st.set(("org", org), {**value, "status": "dissolved"}, ev)
 
 
 @handles("treaty_in_force")

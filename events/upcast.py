@@ -14,7 +14,7 @@ several citations per event (``sources:``) and several source files.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable
 
 from .vocabulary import SCHEMA_VERSION
 

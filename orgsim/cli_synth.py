@@ -1,3 +1,46 @@
-"""Commands of the `orgsim` CLI for this area (registered on the main group)."""
+"""Commands of the `orgsim` CLI for this area (registered on the main group): ``orgsim synth``."""
 
 from __future__ import annotations
+
+import os
+import time
+
+import click
+
+from orgsim.cli import UserError, cli
+
+
+@cli.command()
+@click.option("--orgs", type=click.IntRange(1, 100_000), default=50, show_default=True,
+              help="Organizations to found over the span.")
+@click.option("--states", type=click.IntRange(2, 249), default=60, show_default=True,
+              help="States taking part (ISO 3166-1 alpha-3 codes, drawn by the seed).")
+@click.option("--years", type=click.IntRange(1, 1200), default=100, show_default=True, help="Length of the span.")
+@click.option("--events", type=click.IntRange(1, 50_000_000), default=10_000, show_default=True,
+              help="Events in the log, exactly.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same log.")
+@click.option("--start-year", type=int, default=1816, show_default=True, help="First year of the span.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="File to write: .parquet (columnar, for large logs) or .yaml.")
+def synth(orgs: int, states: int, years: int, events: int, seed: int, start_year: int, output: str) -> None:
+    """Write a synthetic history that replays strictly: organizations founded over time, states joining,
+    leaving, suspended, readmitted and observing, with dates to the day, month or year."""
+    from orgsim.events.synth import SynthSpec, synth_columns
+    from orgsim.events.synth_write import write_log
+
+    ext = os.path.splitext(output)[1].lower()
+    if ext not in (".parquet", ".yaml", ".yml"):
+        raise UserError(f"-o {output}: the file must end in .parquet, .yaml or .yml")
+    folder = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(folder):
+        raise UserError(f"-o {output}: no folder {folder}")
+    t0 = time.perf_counter()
+    try:
+        header, cols = synth_columns(SynthSpec(orgs, states, years, events, seed, start_year))
+        write_log(output, header, cols)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(f"-o {output}: {exc.strerror}") from None
+    click.echo(f"wrote {output}: {len(cols):,} events, {orgs} organizations, {states} states, "
+               f"{start_year}-{start_year + years - 1} (seed {seed}) in {time.perf_counter() - t0:.1f} s")
