@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv clean
+.PHONY: demo test venv clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "orgsim needs Python 3.11+"'
@@ -29,6 +29,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Benchmarks against Raphtory, DyNetX, eventsourcing and pandas (a few minutes; docs/benchmarks.md).
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	mkdir -p out
+	$(BIN)/python -m bench --markdown out/benchmarks.md
 
 clean:
 	rm -rf $(VENV) out

@@ -10,7 +10,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Mapping
 
-from orgsim.events import DEFAULT_LOG, bundled_log_path, load_log
+from orgsim.events import DEFAULT_LOG, bundled_log_path
+from orgsim.events.store_view import load_any
 from orgsim.events.dates import HistDate, parse_date, parse_query_date
 from orgsim.events.model import Event, Log
 
@@ -36,8 +37,8 @@ class History:
 
     @classmethod
     def load(cls, path: str, **kwargs) -> "History":
-        """Load a YAML log file."""
-        return cls(load_log(path), **kwargs)
+        """Load a log: YAML, the columnar format, or an event store."""
+        return cls(load_any(path), **kwargs)
 
     @classmethod
     def load_bundled(cls, name: str = DEFAULT_LOG, **kwargs) -> "History":

@@ -15,8 +15,10 @@ from orgsim.engine.diff import diff as diff_states
 from orgsim.engine.frames import events_frame, membership_frame
 from orgsim.engine.history import History
 from orgsim.events import bundled_log_path
+from orgsim.events.canonical import log_hash
 from orgsim.events.dates import DateError
 from orgsim.events.errors import InputError
+from orgsim.events.store_view import load_any
 from orgsim.events.vocabulary import KINDS, kinds_markdown
 
 from .output import FORMATS, emit, to_json
@@ -53,13 +55,18 @@ def log_options(fn: Callable) -> Callable:
     """--log, --org and --reading, shared by every command that reads a log."""
 
     @click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None,
-                  help="Log file (YAML). Default: the bundled CSTO log.")
+                  help="Log file (YAML) or event store (.sqlite, .db). Default: the bundled CSTO log.")
     @click.option("--org", default=None, help="Organization to report (default: the log's own).")
     @click.option("--reading", "readings", multiple=True, metavar="CONFLICT=READING",
                   help="Replay a non-default reading of a source conflict.")
+    @click.option("--as-recorded", "as_recorded", default=None, metavar="TIME",
+                  help="Answer from the log as it was recorded at TIME (a store or its export; YYYY-MM-DD "
+                       "or an ISO time, UTC).")
     @functools.wraps(fn)
-    def wrapper(log_path: str | None, org: str | None, readings: tuple[str, ...], **kwargs: Any) -> Any:
-        history = History.load(log_path or bundled_log_path(), readings=_parse_readings(readings), org=org)
+    def wrapper(log_path: str | None, org: str | None, readings: tuple[str, ...], as_recorded: str | None,
+                **kwargs: Any) -> Any:
+        log = load_any(log_path or bundled_log_path(), as_recorded)
+        history = History(log, readings=_parse_readings(readings), org=org)
         return fn(history, **kwargs)
 
     return wrapper
@@ -78,9 +85,11 @@ def cli() -> None:
 @cli.command()
 @click.argument("log_file", required=False, type=click.Path(dir_okay=False))
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None, help="Same as LOG_FILE.")
-def validate(log_file: str | None, log_path: str | None) -> None:
+@click.option("--check-order", is_flag=True,
+              help="Also replay each day's events in other orders and list the days where the order matters.")
+def validate(log_file: str | None, log_path: str | None, check_order: bool) -> None:
     """Load a log, check every event and replay it strictly; exit 2 at the first problem."""
-    history = History.load(log_file or log_path or bundled_log_path())
+    history = History(load_any(log_file or log_path or bundled_log_path()))
     result = history.validate()
     log = history.log
     print(f"ok: {log.path}: {len(log.events)} events, {len(result.applied)} applied, "
@@ -89,6 +98,13 @@ def validate(log_file: str | None, log_path: str | None) -> None:
         print(f"  set aside {s.event.id} ({s.event.where}): {s.reason}")
     for f in result.findings:
         print(f"  note {f.event}: {f.message}")
+    if check_order:
+        from orgsim.engine.order import order_issues
+
+        issues = order_issues(log)
+        print(f"order: {len(issues)} days on which the order of same-day events changes the result")
+        for issue in issues:
+            print(f"  order {issue}")
 
 
 STATE_SECTIONS = {
@@ -112,7 +128,7 @@ def state(history: History, at: str, fmt: str) -> None:
     s = history.at(at)
     data = s.to_dict()
     if fmt == "json":
-        print(to_json(data))
+        print(to_json({**data, "log_hash": log_hash(history.log)}))
         return
     if fmt == "csv":
         rows = []

@@ -13,7 +13,7 @@ from orgsim.cli import UserError, cli, log_options
 from orgsim.engine.history import History
 from orgsim.reports.comembership import comembership, comembership_data, comembership_rows
 from orgsim.reports.exports import history_gexf, history_json_text, state_graphml
-from orgsim.reports.panel import state_year_csv
+from orgsim.reports.panel import cow_state_year_csv, state_year_csv
 from orgsim.reports.timelinejs import timeline_json
 
 from .output import FORMATS, emit, to_json
@@ -24,6 +24,7 @@ EXPORTERS: dict[str, Callable[[History, str | None], str]] = {
     "graphml": state_graphml,
     "json": lambda h, _at: history_json_text(h),
     "csv": lambda h, _at: state_year_csv(h),
+    "cow-state-year": lambda h, _at: cow_state_year_csv(h),
     "timelinejs": lambda h, _at: timeline_json(h),
 }
 
@@ -50,7 +51,8 @@ def write_atomically(path: str, text: str) -> None:
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(list(EXPORTERS)), required=True,
               help="gexf: the whole history, dynamic, for Gephi; graphml: the network at --at; json: nodes, "
-                   "edges with intervals, events; csv: the state-year panel; timelinejs: events for TimelineJS.")
+                   "edges with intervals, events; csv: the state-year panel; cow-state-year: COW IGO's own state-year "
+                   "layout (ccode, year, state); timelinejs: events for TimelineJS.")
 # click.Path() checks nothing: write_atomically gives the one-line errors.
 @click.option("-o", "--output", "output", type=click.Path(), default=None,
               help="File to write (default: standard output).")

@@ -1,3 +1,253 @@
-"""Commands of the `orgsim` CLI for this area (registered on the main group)."""
+"""Commands of the `orgsim` CLI for the event store: `store init|import|export|rows`, `append` and `verify`."""
 
 from __future__ import annotations
+
+import sys
+from typing import Any, Callable, Sequence
+
+import click
+
+from orgsim.cli import UserError, cli
+from orgsim.cli_export import write_atomically
+from orgsim.engine.replay import replay
+from orgsim.events.canonical import event_content, log_hash
+from orgsim.events.errors import LogError
+from orgsim.events.model import Log
+from orgsim.events.parse import event_for_log, load_log, parse_log
+from orgsim.events.store import STORE_SCHEMA, Entry, Row, Store, VersionConflict, is_store_path
+from orgsim.events.store_export import export_yaml, rows_from_export
+from orgsim.events.store_verify import check_chain
+from orgsim.events.store_view import checked, import_entries, store_rows, view_data, view_log
+from orgsim.events.yamlio import LINE_KEY, load_yaml_file, load_yaml_text, read_text
+
+from .append_flags import event_flags, raw_from_flags
+from .output import FORMATS, emit, to_json
+
+#: How often `append` and `store import` reload and try again when another writer got in first.
+RETRIES = 20
+
+store_option = click.option("--store", "store_path", envvar="ORGSIM_STORE", default="orgsim.sqlite",
+                            show_default=True, help="The store file (or set ORGSIM_STORE).")
+
+
+class ConflictError(UserError):
+    """A version conflict the user asked not to retry (--expect-version): exit status 3."""
+
+    exit_code = 3
+
+
+class BrokenChain(UserError):
+    """`verify` found a changed, removed or moved row: exit status 1."""
+
+    exit_code = 1
+
+
+def check_appended(rows: Sequence[Row], entries: Sequence[Entry], path: str) -> Log:
+    """The log as it would stand with the entries appended, loaded and replayed strictly (else LogError)."""
+    data: dict[str, Any] = view_data(rows, path) if rows else {"events": []}
+    for e in entries:
+        if e.intent == "header":
+            data = {**e.content, "events": data["events"]}
+            continue
+        old = next((raw for raw in data["events"] if raw["id"] == e.event_id), None)
+        if e.intent == "retraction":
+            data["events"] = [raw for raw in data["events"] if raw is not old]
+        elif old is not None:  # a correction keeps the event's place in the log
+            data["events"] = [{**e.content, LINE_KEY: old.get(LINE_KEY, 0)} if raw is old else raw
+                              for raw in data["events"]]
+        else:
+            data["events"] = [*data["events"], dict(e.content)]
+    log = parse_log(data, path)
+    replay(log)
+    return log
+
+
+Builder = Callable[["Log | None"], list[Entry]]
+
+
+def _append(path: str, expected: int | None, build: Builder) -> tuple[int, list[Entry]]:
+    """Read the store, build entries against it, validate them and append; retry on a version conflict."""
+    for _attempt in range(RETRIES):
+        with Store.open(path) as store:
+            rows = checked(store.rows(), path)
+            entries = build(view_log(rows, path) if rows else None)
+            if not entries:
+                return len(rows), []
+            check_appended(rows, entries, path)
+            try:
+                return store.append(entries, len(rows) if expected is None else expected), entries
+            except VersionConflict as exc:
+                if expected is not None:
+                    raise ConflictError(str(exc)) from None
+    raise UserError(f"{path}: other writers kept appending; gave up after {RETRIES} tries")
+
+
+def _summary(store_path: str, version: int) -> str:
+    with Store.open(store_path) as store:
+        rows = store.rows()
+    return f"store version {version}, head {rows[-1].hash[:16]}, log hash {log_hash(view_log(rows, store_path))[:16]}"
+
+
+@cli.group()
+def store() -> None:
+    """A durable, append-only event store (SQLite), beside the YAML logs."""
+
+
+@store.command("init")
+@store_option
+def store_init(store_path: str) -> None:
+    """Create an empty store."""
+    Store.create(store_path).conn.close()
+    click.echo(f"created {store_path} (store schema {STORE_SCHEMA}); next: orgsim store import LOG")
+
+
+@store.command("import")
+@click.argument("log_file")
+@store_option
+def store_import(log_file: str, store_path: str) -> None:
+    """Import a YAML log: all of it into an empty store, or, into a store holding it, only what changed."""
+    if is_store_path(log_file):
+        raise UserError(f"{log_file}: is a store; export it first (orgsim store export --store {log_file})")
+    data = load_yaml_file(log_file)
+    exported = rows_from_export(data, log_file)
+    with Store.open(store_path) as st:
+        if exported is not None and st.version == 0:  # an export: every row back, exactly as it was
+            replay(view_log(exported, store_path))
+            st.restore(exported)
+            click.echo(f"imported {log_file}: {len(exported)} rows as recorded; {_summary(store_path, len(exported))}")
+            return
+    new = parse_log(data, log_file)
+    replay(new)
+    version, entries = _append(store_path, None, lambda cur: import_entries(cur, new))
+    if not entries:
+        click.echo(f"nothing to import: {store_path} already holds {log_file}")
+        return
+    kinds = [e.intent for e in entries]
+    counts = ", ".join(f"{kinds.count(k)} {k}{'s' if kinds.count(k) != 1 else ''}"
+                       for k in ("header", "event", "correction", "retraction") if k in kinds)
+    click.echo(f"imported {log_file}: {counts}; {_summary(store_path, version)}")
+    stored = view_log(store_rows(store_path), store_path)
+    if log_hash(stored) != log_hash(new):
+        click.echo(f"note: the store keeps events in the order they were first recorded, which differs from "
+                   f"{log_file}'s, so their log hashes differ")
+
+
+@store.command("export")
+@store_option
+@click.option("-o", "--output", default=None, help="File to write (default: standard output).")
+@click.option("--as-recorded", "as_recorded", default=None, metavar="TIME",
+              help="Export the store as it stood at TIME (YYYY-MM-DD or an ISO time, UTC).")
+def store_export(store_path: str, output: str | None, as_recorded: str | None) -> None:
+    """Write the store as one YAML log with its record: import that back and export again for the same bytes."""
+    rows = store_rows(store_path, as_recorded)
+    text = export_yaml(rows, store_path)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomically(output, text)
+        click.echo(f"wrote {output}: {len(rows)} rows, head {rows[-1].hash[:16]}")
+
+
+def _all_rows(path: str) -> list[Row]:
+    # Unchecked on purpose: `store rows` is also how one looks into a store whose chain is broken.
+    with Store.open(path) as store:
+        return store.rows()
+
+
+@store.command("rows")
+@store_option
+@click.option("--id", "event_id", default=None, help="Only the rows of this event.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+def store_rows_command(store_path: str, event_id: str | None, fmt: str) -> None:
+    """Every stored row: when it was recorded, what it is, its version and hash."""
+    rows = [{"row": r.seq, "recorded_at": r.recorded_at, "type": r.type, "event": r.event_id, "version": r.version,
+             "hash": r.hash if fmt != "table" else r.hash[:16]}
+            for r in _all_rows(store_path) if event_id is None or r.event_id == event_id]
+    if fmt == "json":
+        print(to_json(rows))
+        return
+    emit(rows, ["row", "recorded_at", "type", "event", "version", "hash"], fmt)
+
+
+def _read_snippet(name: str) -> tuple[dict, str]:
+    text = sys.stdin.read() if name == "-" else read_text(name)
+    label = "<stdin>" if name == "-" else name
+    data = load_yaml_text(text, label)
+    if isinstance(data, list) and len(data) == 1:
+        data = data[0]
+    if not isinstance(data, dict) or "events" in data:
+        raise UserError(f"{label}: give one event (a mapping with id, date, kind, ...), not a list or a log")
+    return data, label
+
+
+@cli.command()
+@store_option
+@click.option("-f", "--file", "snippet", default=None, help="YAML file holding one event; - reads standard input.")
+@click.option("--correct", is_flag=True, help="Record a new version of an event already in the store.")
+@click.option("--retract", default=None, metavar="EVENT_ID", help="Retract an event: it leaves the log from now on.")
+@click.option("--expect-version", "expected", type=int, default=None,
+              help="Append only if the store is at this version; otherwise exit 3 (default: retry).")
+@event_flags
+def append(store_path: str, snippet: str | None, correct: bool, retract: str | None, expected: int | None,
+           **flags: Any) -> None:
+    """Append one event (from flags or a YAML snippet), validated against the store's current state first."""
+    given = {k: v for k, v in flags.items() if v not in (None, ())}
+    others = {k for k in given if not (retract and k == "note")}  # a retraction may say why, in --note
+    if sum(bool(x) for x in (snippet, retract, others)) != 1:
+        raise UserError("give one event: --file SNIPPET, event flags (--id, --date, --kind, ...) or --retract ID")
+    if retract:
+        raw, label = {}, "--retract"
+    else:
+        raw, label = _read_snippet(snippet) if snippet else (raw_from_flags(given), "<command line>")
+
+    def build(log: Log | None) -> list[Entry]:
+        if log is None:
+            raise UserError(f"{store_path}: the store holds no log yet (orgsim store import LOG)")
+        if retract:
+            if retract not in log.by_id:
+                raise UserError(f"{store_path}: no event {retract!r} in the store to retract")
+            return [Entry("retraction", retract, {"note": flags.get("note") or "retracted"})]
+        ev = event_for_log(raw, log, len(log.events), label)
+        if correct != (ev.id in log.by_id):
+            raise UserError(f"{label}: event {ev.id!r} is already in the store; record a new version with --correct"
+                            if not correct else f"{label}: no event {ev.id!r} in the store to correct")
+        return [Entry("correction" if correct else "event", ev.id, event_content(ev))]
+
+    try:
+        version, entries = _append(store_path, expected, build)
+    except LogError as exc:
+        if not retract and exc.event == raw.get("id") and exc.file == store_path:
+            # The new event's own presupposition failed: name where the user wrote it.
+            raise LogError(exc.message, label, raw.get(LINE_KEY), exc.event) from None
+        if exc.file == store_path:
+            doing = f"retracting {retract!r}" if retract else f"appending {raw.get('id')!r}"
+            raise UserError(f"{doing} would break the log: {exc}") from None
+        raise
+    e = entries[0]
+    click.echo(f"appended {e.intent} '{e.event_id}' as row {version}; {_summary(store_path, version)}")
+
+
+@cli.command()
+@click.argument("path", required=False)
+@store_option
+def verify(path: str | None, store_path: str) -> None:
+    """Check a store's hash chain (or an export's record); exit 1 naming the first changed, removed or moved event."""
+    target = path or store_path
+    if is_store_path(target):
+        with Store.open(target) as st:
+            pages = st.integrity()
+            if pages != "ok":
+                raise UserError(f"{target}: the SQLite file is damaged: {' '.join(pages.split())[:200]}")
+            rows = st.rows()
+    else:
+        exported = rows_from_export(load_yaml_file(target), target, check=False)  # checked below: exit 1
+        if exported is None:
+            click.echo(f"ok: {target} is a log with no record to check; log hash {log_hash(load_log(target))}")
+            return
+        rows = exported
+    report = check_chain(rows)
+    if report.problem:
+        raise BrokenChain(f"{target}: {report.problem}")
+    click.echo(f"ok: {target}: {report.rows} rows ({report.headers} header, {report.events} events, "
+               f"{report.corrections} corrections, {report.retractions} retractions), chain intact; "
+               f"head {report.head}; log hash {log_hash(view_log(rows, target)) if rows else '-'}")

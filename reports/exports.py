@@ -18,6 +18,7 @@ from orgsim.engine.graph import DRAWN_STATUSES, EDGE_TYPE, state_graph
 from orgsim.engine.history import History, as_date
 from orgsim.engine.index import OPEN_END
 from orgsim.engine.state import state_name
+from orgsim.events.canonical import log_hash
 from orgsim.events.dates import HistDate, ordinal_to_iso
 
 #: Version of the JSON export's structure (documented in ``history_json``).
@@ -112,7 +113,7 @@ def _last_day(end: int) -> str | None:
 
 def history_gexf_graph(history: History) -> nx.DiGraph:
     """The whole history as a dynamic networkx graph: spells on nodes and edges, status over time."""
-    g = nx.DiGraph(mode="dynamic", name=history.log.title)
+    g = nx.DiGraph(mode="dynamic", name=history.log.title, log_hash=log_hash(history.log))
     spans: dict[Any, list[tuple[int, int]]] = {}  # [start, end) ordinals per edge, then per node
     for k in links(history):
         if (k.status and k.status not in DRAWN_STATUSES) or k.end <= k.start:
@@ -142,8 +143,11 @@ def _spells(spans: list[tuple[int, int]]) -> list[tuple[str, str | None]]:
 def history_gexf(history: History) -> str:
     """GEXF 1.2 of the whole history, dynamic (timeformat date), ready for Gephi's timeline."""
     buf = io.BytesIO()
-    nx.write_gexf(history_gexf_graph(history), buf)
-    return buf.getvalue().decode("utf-8")
+    g = history_gexf_graph(history)
+    nx.write_gexf(g, buf)
+    # networkx writes no graph attributes to GEXF: the log hash goes in <meta>'s <description>.
+    return buf.getvalue().decode("utf-8").replace(
+        "</meta>", f"  <description>orgsim log hash {g.graph['log_hash']}</description>\n  </meta>", 1)
 
 
 def default_date(history: History) -> HistDate:
@@ -154,6 +158,7 @@ def default_date(history: History) -> HistDate:
 def graphml_graph(history: History, date: str | HistDate | None = None) -> nx.DiGraph:
     """The state graph at a date with GraphML-safe attributes (missing values are left out)."""
     g = state_graph(history.at(as_date(date) if date else default_date(history)))
+    g.graph["log_hash"] = log_hash(history.log)  # which log, exactly, the figure was drawn from
     for data in [g.graph, *(d for _n, d in g.nodes(data=True)), *(d for *_e, d in g.edges(data=True))]:
         for key in [k for k, v in data.items() if v is None]:
             del data[key]  # GraphML has no null; an absent attribute says the same
@@ -197,7 +202,8 @@ def history_json(history: History) -> dict[str, Any]:
                "target": e.target, "source_line": e.source_line, "applied": e.id not in set_aside,
                **({"set_aside": set_aside[e.id]} if e.id in set_aside else {})} for e in history.log.events]
     return {"format": JSON_FORMAT, "log": {"id": history.log.id, "title": history.log.title,
-                                           "organization": history.org, "readings": history.readings},
+                                           "organization": history.org, "readings": history.readings,
+                                           "log_hash": log_hash(history.log)},
             "intervals": "[start, end): start is the first day, end the first day it no longer holds",
             "nodes": nodes, "edges": edges, "events": events}
 

@@ -27,6 +27,7 @@ def head_html(head: dict[str, Any]) -> str:
         ("Events", f"{_e(head['events'])} ({_e(head['set_aside'])} set aside as alternative readings)"),
         ("Source conflicts", _e(head["conflicts"])),
         ("Readings replayed", _e(readings)),
+        ("Log hash", f'<code class="log-hash">{_e(head["log_hash"])}</code>'),
         ("Generated", f"{_e(head['generated_at'])} by {_e(head['generator'])} (Python {_e(head['python'])})"),
     ]
     return '<dl class="head">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in items) + "</dl>"
@@ -34,7 +35,8 @@ def head_html(head: dict[str, Any]) -> str:
 
 def foot_html(head: dict[str, Any]) -> str:
     """The footer: where the page came from."""
-    return (f"Generated {_e(head['generated_at'])} by {_e(head['generator'])} from <code>{_e(head['path'])}</code>. "
+    return (f"Generated {_e(head['generated_at'])} by {_e(head['generator'])} from <code>{_e(head['path'])}</code> "
+            f"(log hash <code>{_e(head['log_hash'])}</code>). "
             "This page is self-contained: it loads nothing from any network.")
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from orgsim.engine.history import History
 from orgsim.engine.index import OPEN_END
 from orgsim.engine.state import STATUS_ORDER, State
+from orgsim.events.canonical import log_hash
 from orgsim.events.dates import ordinal_to_iso
 from orgsim.events.model import Event, thaw
 
@@ -44,7 +45,7 @@ def head(history: History) -> dict[str, Any]:
         "title": log.title, "log_id": log.id, "file": os.path.basename(log.path), "path": log.path,
         "schema": log.version, "organization": history.org, "organization_name": org,
         "events": len(log.events), "conflicts": len(log.conflicts), "set_aside": len(history.skipped),
-        "readings": dict(history.readings),
+        "readings": dict(history.readings), "log_hash": log_hash(log),
         "generated_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         "generator": f"orgsim {_version()}", "python": platform.python_version(),
     }

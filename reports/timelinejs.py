@@ -14,6 +14,7 @@ from html import escape
 from typing import Any
 
 from orgsim.engine.history import History
+from orgsim.events.canonical import log_hash
 from orgsim.events.dates import HistDate, parse_date
 from orgsim.events.model import Event
 from orgsim.events.vocabulary import KINDS
@@ -86,7 +87,8 @@ def timeline(history: History) -> dict[str, Any]:
     log = history.log
     return {"title": {"text": {"headline": escape(log.title),
                                "text": f"<p>{len(log.events) - len(set_aside)} events from <code>"
-                                       f"{escape(log.id)}</code>; dates as precise as the sources.</p>"}},
+                                       f"{escape(log.id)}</code>; dates as precise as the sources. "
+                                       f"Log hash <code>{log_hash(log)}</code>.</p>"}},
             "events": [slide(e) for e in log.events if e.id not in set_aside]}
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from orgsim.engine.history import History
-from orgsim.events import load_log
+from orgsim.events.store_view import load_any
 from orgsim.events.dates import parse_date
 from orgsim.events.errors import InputError
 from orgsim.events.model import Event, Log
@@ -66,7 +66,7 @@ def _changed(ev: Event, iv: Intervention, log: Log, scenario: Scenario) -> Event
 
 def build_branch(scenario: Scenario, baseline: History | None = None) -> Branch:
     """Apply the scenario's interventions to its log and return the branch, ready to replay."""
-    log = baseline.log if baseline else load_log(scenario.log)
+    log = baseline.log if baseline else load_any(scenario.log)
     baseline = baseline or History(log)
     events = {e.id: e for e in log.events}
     readings: dict[str, str] = {}

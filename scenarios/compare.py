@@ -6,6 +6,7 @@ from typing import Any
 
 from orgsim.engine.frames import membership_frame
 from orgsim.engine.history import History, as_date
+from orgsim.events.canonical import log_hash
 
 from .branch import Branch
 from .obligations import conflict_intervals
@@ -57,6 +58,8 @@ def compare(branch: Branch, at: str | None = None) -> dict[str, Any]:
         "scenario": {"name": s.name, "question": s.question, "file": s.path, "log": s.log,
                      "expected": s.expected, "raised_by": [r.get("line") for r in s.raised_by]},
         "at": date,
+        "log_hash": log_hash(branch.baseline.log),  # the exact baseline log, and the branch log it became
+        "branch_hash": log_hash(branch.log),
         "interventions": branch.applied,
         "baseline": base,
         "branch": alt,

@@ -19,7 +19,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from orgsim.events import bundled_log_path, bundled_logs, load_log
+from orgsim.events import bundled_log_path, bundled_logs
+from orgsim.events.store_view import load_any
 from orgsim.events.dates import DateError, parse_date
 from orgsim.events.errors import InputError
 from orgsim.events.model import Log
@@ -199,7 +200,7 @@ def load_scenario(path: str) -> Scenario:
         log_path = resolve_log(str(data.get("log", "csto")), path)
     except InputError as exc:
         raise _err(exc.message, path, 1) from None
-    log = load_log(log_path)
+    log = load_any(log_path)
     raw = data.get("interventions") or []
     if not isinstance(raw, list):
         raise _err("interventions: must be a list", path, 1)

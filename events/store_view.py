@@ -1,0 +1,145 @@
+"""The log a store holds, as it stands now or as it was recorded at a time, and loading either form of a log.
+
+The log "as recorded at T" is built from the rows recorded at or before T: the
+latest header, and the latest version of each event that is not retracted, in
+the order the events were first recorded. Recording times never go backwards
+along the chain, so that is always a prefix of it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from typing import Any, Sequence
+
+from .canonical import canonical_json, event_content, file_order, header_content
+from .dates import DateError
+from .model import Log
+from .parse import load_log, parse_log
+from .store import Entry, Row, Store, StoreError, is_store_path, stamp
+from .store_verify import first_problem
+from .yamlio import LINE_KEY
+
+_PERIOD = re.compile(r"^([0-9]{4})(?:-([0-9]{2}))?\Z")
+
+
+def recorded_time(text: str) -> str:
+    """Parse an ``--as-recorded`` time (a date means its first instant, UTC unless an offset is given)."""
+    t = text.strip() if isinstance(text, str) else ""
+    m = _PERIOD.match(t)
+    try:
+        if m:
+            moment = dt.datetime(int(m[1]), int(m[2] or 1), 1, tzinfo=dt.timezone.utc)
+        else:
+            moment = dt.datetime.fromisoformat(t)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=dt.timezone.utc)
+        if moment.year < 1000:
+            raise ValueError("year before 1000")
+        return stamp(moment)
+    except (ValueError, OverflowError):
+        raise DateError(f"--as-recorded {text!r} is not a time: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ "
+                        "(UTC unless an offset is given)") from None
+
+
+def _content(row: Row, path: str) -> Any:
+    try:
+        return row.data
+    except (ValueError, TypeError):
+        raise StoreError(f"{row.label} does not hold JSON content; run `orgsim verify`", path) from None
+
+
+def current(rows: Sequence[Row]) -> tuple[Row | None, list[Row]]:
+    """The latest header row and the latest row of each live event, in order of first recording."""
+    header: Row | None = None
+    latest: dict[str, tuple[int, Row]] = {}  # event id -> (seq of its first version, latest row)
+    for r in rows:
+        if r.type == "header":
+            header = r
+        else:
+            latest[r.event_id] = (latest.get(r.event_id, (r.seq, r))[0], r)
+    return header, [r for _first, r in sorted(latest.values(), key=lambda x: x[0]) if r.type == "event"]
+
+
+def view_data(rows: Sequence[Row], path: str) -> dict[str, Any]:
+    """The log the rows hold, as the plain data of a YAML log (each event's line is its row)."""
+    header, events = current(rows)
+    if header is None:
+        raise StoreError("the store holds no log yet (import one with `orgsim store import LOG`)", path)
+    data = dict(_content(header, path))
+    data["events"] = [{**_content(r, path), LINE_KEY: r.seq} for r in events]
+    return data
+
+
+def view_log(rows: Sequence[Row], path: str) -> Log:
+    """The rows' log, validated as any YAML log is (errors name the store and the event's row)."""
+    return parse_log(view_data(rows, path), path)
+
+
+def store_rows(path: str, as_recorded: str | None = None) -> list[Row]:
+    """A store's rows, or those recorded by an ``--as-recorded`` time."""
+    until = recorded_time(as_recorded) if as_recorded is not None else None
+    with Store.open(path) as store:
+        rows = store.rows(until)
+        if not rows and until is not None:
+            first = store.rows()[:1]
+            when = f"its first row was recorded at {first[0].recorded_at}" if first else "it is empty"
+            raise StoreError(f"nothing was recorded by {until} ({when})", path)
+    return checked(rows, path)
+
+
+def checked(rows: list[Row], path: str) -> list[Row]:
+    """The rows, once their hash links are checked: no command reads or extends a tampered store."""
+    problem = first_problem(rows, thorough=False)
+    if problem:
+        raise StoreError(f"{problem} (the hash chain is broken; see `orgsim verify`)", path)
+    return rows
+
+
+def load_any(path: str, as_recorded: str | None = None) -> Log:
+    """A log from a YAML file or a store; ``as_recorded`` needs a store or a store's export."""
+    if as_recorded is None:
+        return view_log(store_rows(path), path) if is_store_path(path) else load_log(path)
+    if is_store_path(path):
+        rows = store_rows(path, as_recorded)
+    else:
+        from .store_export import export_rows  # lazily: only an export carries recording times
+
+        until = recorded_time(as_recorded)
+        rows = [r for r in export_rows(path) if r.recorded_at <= until]
+        if not rows:
+            raise StoreError(f"nothing was recorded by {until}", path)
+    # Named for the time it answers, so nothing keyed on the file (a cached index) mistakes it for the log now.
+    return dataclasses.replace(view_log(rows, path), path=f"{path}@{recorded_time(as_recorded)}")
+
+
+def import_entries(current_log: Log | None, new: Log) -> list[Entry]:
+    """What to append so the store holds ``new``: every row for an empty store, else only the differences.
+
+    A changed event becomes a new version (a correction) and an event missing from ``new`` a retraction;
+    nothing already stored is rewritten.
+    """
+    header = header_content(new)
+    if current_log is None:
+        return [Entry("header", "", header)] + [Entry("event", e.id, event_content(e)) for e in file_order(new)]
+    if current_log.id != new.id:
+        raise StoreError(f"the store holds log {current_log.id!r}; {new.path} is log {new.id!r} "
+                         "(import it into another store)", current_log.path)
+    out = []
+    if canonical_json(header_content(current_log)) != canonical_json(header):
+        out.append(Entry("header", "", header))
+    stored = {e.id: canonical_json(event_content(e)) for e in current_log.events}
+    for e in file_order(new):
+        content = event_content(e)
+        if e.id not in stored:
+            out.append(Entry("event", e.id, content))
+        elif stored[e.id] != canonical_json(content):
+            out.append(Entry("correction", e.id, content))
+    gone = [e for e in file_order(current_log) if e.id not in new.by_id]
+    out += [Entry("retraction", e.id, {"note": f"not in {new.path}"}) for e in gone]
+    return out
+
+
+__all__ = ["recorded_time", "current", "view_data", "view_log", "store_rows", "checked", "load_any",
+           "import_entries"]
