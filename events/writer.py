@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError
+from .canonical import event_content
 from .model import Conflict, Event, Log, thaw
 from .vocabulary import SCHEMA_VERSION
 
@@ -38,28 +39,10 @@ class _NoAliasDumper(_Dumper):  # type: ignore[misc, valid-type]
 
 
 def event_data(ev: Event, organization: str) -> dict[str, Any]:
-    """One event as the plain mapping a log file holds."""
-    out: dict[str, Any] = {"id": ev.id, "date": ev.date.text, "kind": ev.kind}
-    if ev.org != organization:
-        out["org"] = ev.org
-    if ev.actors:
-        out["actors"] = list(ev.actors)
-    if ev.target is not None:
-        out["target"] = ev.target
-    if ev.payload:
-        out["payload"] = thaw(ev.payload)
-    if ev.confidence != "high":
-        out["confidence"] = ev.confidence
-    if ev.sources:
-        out["sources"] = [{"source": s.source, "line": s.line, "quote": s.quote, "gloss": s.gloss}
-                          for s in ev.sources]
-    if ev.provenance is not None:
-        out["provenance"] = thaw(ev.provenance)
-    for name in ("rationale", "derived_by", "note"):
-        if getattr(ev, name) is not None:
-            out[name] = getattr(ev, name)
-    if ev.seq:
-        out["seq"] = ev.seq
+    """One event as the plain mapping a log file holds (``org`` only where it is not the log's own)."""
+    out = event_content(ev)
+    if out["org"] == organization:
+        del out["org"]
     return out
 
 
