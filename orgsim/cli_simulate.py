@@ -62,6 +62,7 @@ def print_ensemble(ens) -> None:
     plan = ens.plan
     print(f"{plan.name}: {ens.runs} run{'s' * (ens.runs != 1)}, seed {ens.seed}; "
           f"fork {ens.dates[0]}, horizon {ens.dates[-1]}")
+    print(f"  log {plan.log_hash[:16]}, branch {plan.branch_hash[:16]} (head hashes)")
     for line in rate_lines(plan):
         print(f"  {line}")
     members = ens.members_frame()
@@ -92,6 +93,7 @@ def write_csv(ens) -> None:
                                                                                           "value"])
     frame = pd.concat([ens.tidy(), extra], ignore_index=True)
     sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+    click.echo(f"log {ens.plan.log_hash}, branch {ens.plan.branch_hash} (head hashes)", err=True)
     for line in rate_lines(ens.plan):
         click.echo(line, err=True)
 
@@ -140,6 +142,8 @@ def run_scenario(file: str, runs: str | None, seed: str, workers: str, scheduler
         from orgsim.reports.files import atomic_output
 
         fig = fan_chart(ens.members_frame(), plan.name, record_before_fork(plan), runs=ens.runs)
+        fig.supxlabel(f"log {plan.log_hash[:16]} · branch {plan.branch_hash[:16]} · seed {ens.seed}", fontsize=6,
+                      color="#868e96", x=0.99, ha="right")
         with atomic_output(output) as tmp:
             fig.savefig(tmp, dpi=150, format=os.path.splitext(output)[1][1:])
         click.echo(f"wrote {output}", err=fmt != "table")

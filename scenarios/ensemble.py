@@ -167,6 +167,7 @@ class Ensemble:
         rates = self.plan.rates
         return {
             "scenario": self.plan.name, "runs": self.runs, "seed": self.seed,
+            "log_hash": self.plan.log_hash, "branch_hash": self.plan.branch_hash,
             "fork": iso(self.plan.start), "horizon": iso(self.plan.until),
             "rates": {"absence": rates.absence, "withdrawal": rates.withdrawal, "accession": rates.accession,
                       "request": rates.request},

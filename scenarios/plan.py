@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping
 
-
 from orgsim.engine.history import History
 from orgsim.engine.replay import excluded_by_readings
+from orgsim.events.canonical import log_hash
 from orgsim.events.dates import parse_date
 from orgsim.events.errors import InputError
 from orgsim.events.model import Event, Log
@@ -68,6 +68,8 @@ class Plan:
     excluded: Mapping[str, str]  # events a reading sets aside
     seq: int  # emitted events sort after the branch's events of the same day
     order: int
+    log_hash: str = ""  # head hash of the baseline log, so a result can be traced to it
+    branch_hash: str = ""  # head hash of the branch's log
 
     @property
     def random(self) -> bool:
@@ -169,6 +171,7 @@ def prepare(scenario: Scenario, branch: Branch | None = None) -> Plan:
         excluded=excluded_by_readings(log, branch.readings),
         seq=max((e.seq for e in log.events), default=0) + 1,
         order=max((e.order for e in log.events), default=0) + 1,
+        log_hash=log_hash(branch.baseline.log), branch_hash=log_hash(log),
     )
 
 

@@ -276,3 +276,12 @@ def test_fan_chart_is_written(run, tmp_path, future_plan):
     out = tmp_path / "fan.png"
     code, _, err = run("scenario", "run", FUTURE, "--runs", "20", "--format", "json", "-o", str(out))
     assert code == 0 and out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and "wrote" in err
+
+
+def test_ensemble_results_name_the_log_they_came_from(run):
+    """An ensemble's JSON carries the baseline's head hash (as `state` reports it) and the branch's."""
+    _, state_out, _ = run("state", "--at", "2000", "--format", "json")
+    code, out, _ = run("scenario", "run", os.path.join(SCENARIOS, "uzbekistan-stays-2012.yaml"), "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["log_hash"] == json.loads(state_out)["log_hash"]
+    assert data["branch_hash"] != data["log_hash"] and len(data["branch_hash"]) == 64
