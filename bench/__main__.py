@@ -106,11 +106,11 @@ def tables(h: data.History, parse: list, mine: dict, peers: list, cow: dict | No
 def main() -> None:
     """Parse the options, run everything once, print (and optionally write) the tables."""
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    ap.add_argument("--events", type=int, default=1_000_000)
-    ap.add_argument("--orgs", type=int, default=500)
-    ap.add_argument("--states", type=int, default=200)
-    ap.add_argument("--years", type=int, default=200)
-    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--events", type=int, default=1_000_000, help="events in the synthetic history (default: %(default)s)")
+    ap.add_argument("--orgs", type=int, default=500, help="organizations (default: %(default)s)")
+    ap.add_argument("--states", type=int, default=200, help="states (default: %(default)s)")
+    ap.add_argument("--years", type=int, default=200, help="years covered (default: %(default)s)")
+    ap.add_argument("--seed", type=int, default=7, help="seed of the synthetic history (default: %(default)s)")
     ap.add_argument("--queries", type=int, default=200, help="random (organization, date) queries")
     ap.add_argument("--slow-queries", type=int, default=20, help="queries for the slow peers")
     ap.add_argument("--small-events", type=int, default=50_000,

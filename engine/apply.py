@@ -72,11 +72,15 @@ def _org(st: FactState, org: str, ev: Event) -> dict:
     if fact is None and org in st.external:
         return {"name": org, "short": org, "status": "in_force"}
     _need(fact is not None, f"organization {org} does not exist on {ev.date}")
+    _need(fact.value["status"] != "dissolved", f"organization {org} was dissolved ({fact.since})")  # type: ignore
     return fact.value  # type: ignore[union-attr]
 
 
 def _entity_exists(st: FactState, ident: str) -> bool:
-    if not ident or st.get(("org", ident)) is not None or st.get(("body", ident)) is not None:
+    org = st.get(("org", ident))
+    if org is not None:
+        return org.value["status"] != "dissolved"
+    if not ident or st.get(("body", ident)) is not None:
         return True
     return ident.split(".")[0] in st.external
 
@@ -316,8 +320,9 @@ def _force_contribution(st: FactState, ev: Event, _f: list) -> None:
     force = st.value(("force", ev.target))
     _need(force is not None, f"force {ev.target} does not exist on {ev.date}")
     _check_contributors(st, ev, force["org"])
-    for a in ev.actors:
+    for a in ev.actors:  # every check before any change: a skipped event must leave no trace
         _need(st.get(("contrib", ev.target, a)) is None, f"{a} already contributes to {ev.target}")
+    for a in dict.fromkeys(ev.actors):
         st.set(("contrib", ev.target, a), {"units": ev.payload.get("units")}, ev)
 
 

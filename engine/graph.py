@@ -2,7 +2,7 @@
 
 Node ``type``: organization, state, body, force (and ``other`` for parliaments
 and unions that hold a status). Edge ``type``: member_of, observer_of,
-partner_of, contributes_to, part_of. Every edge carries ``status``, ``since``
+partner_of, status_unknown (a source's missing code), contributes_to, part_of. Every edge carries ``status``, ``since``
 (the EDTF text), ``event`` and ``source_line``.
 
 >>> from orgsim.engine.history import History
@@ -17,7 +17,7 @@ import networkx as nx
 
 from .state import State
 
-EDGE_TYPE = {"observer": "observer_of", "partner": "partner_of"}
+EDGE_TYPE = {"observer": "observer_of", "partner": "partner_of", "unknown": "status_unknown"}
 DRAWN_STATUSES = frozenset({"member", "signatory", "suspended", "associate", "observer", "partner", "unknown"})
 
 

@@ -117,6 +117,11 @@ class State:
         """Rules in force."""
         return self._prefixed("rule", org)
 
+    def all_rules(self) -> list[dict[str, Any]]:
+        """Rules in force in every organization of the log."""
+        return sorted(({"id": f.key[1], **thaw(f.value), **self._cite(f)} for f in self._of("rule")),
+                      key=lambda r: r["id"])
+
     def offices(self, org: str | None = None) -> list[dict[str, Any]]:
         """Offices and who holds them (chair, secretary general…)."""
         return self._prefixed("office", org)

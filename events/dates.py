@@ -99,6 +99,22 @@ def _parse_side(text: str) -> HistDate:
     return _parse_edtf(text)
 
 
+def _precision_of(lo: int, hi: int) -> str:
+    """What span two bounds cover: a day, a whole month, year or decade, or else a range."""
+    a, b = _dt.date.fromordinal(lo), _dt.date.fromordinal(hi)
+    whole_months = a.day == 1 and (b + _dt.timedelta(days=1)).day == 1
+    if lo == hi:
+        return "day"
+    if whole_months and (a.year, a.month) == (b.year, b.month):
+        return "month"
+    if whole_months and (a.month, b.month) == (1, 12):
+        if a.year == b.year:
+            return "year"
+        if a.year % 10 == 0 and b.year == a.year + 9:
+            return "decade"
+    return "range"
+
+
 def _parse_edtf(text: str) -> HistDate:
     """The slow path: seasons, unspecified digits and other EDTF forms, through the edtf library."""
     import edtf  # imported lazily: it is slow to import and most dates never need it
@@ -111,9 +127,7 @@ def _parse_edtf(text: str) -> HistDate:
     except Exception as exc:  # the library raises several types for malformed input
         raise DateError(f"{text!r} is not a valid EDTF date") from exc
     kind = type(parsed).__name__
-    precision = {"Season": "season", "Unspecified": "decade" if text.endswith("X") else "year"}.get(kind, "day")
-    if kind in ("Date", "UncertainOrApproximate"):
-        precision = {1: "year", 2: "month"}.get(text.rstrip("~?%").count("-") + 1, "day")
+    precision = "season" if "Season" in kind else _precision_of(lo_o, hi_o)
     return HistDate(text, lo_o, hi_o, precision, approximate="~" in text or "%" in text,
                     uncertain="?" in text or "%" in text, key=lo_o)
 
@@ -128,6 +142,8 @@ def parse_date(text: str) -> HistDate:
         raise DateError(f"{text[:20]!r}... is not a date: {len(text)} characters, more than {MAX_DATE_CHARS}")
     if "/" in text:
         start, _, end = text.partition("/")
+        if "/" in end:
+            raise DateError(f"{text!r} is not a date: a range has one '/'")
         lo = None if start in ("", "..") else _parse_side(start)
         hi = None if end in ("", "..") else _parse_side(end)
         if lo is None and hi is None:

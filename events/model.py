@@ -158,7 +158,11 @@ class Log:
         return cached
 
     def with_events(self, events: Iterable[Event]) -> "Log":
-        """A copy of this log holding other events (sorted into replay order)."""
-        return Log(self.id, self.title, self.organization, self.path,
+        """A copy of this log holding other events (sorted into replay order).
+
+        Its path is marked ``#derived`` so nothing keyed on the file (a cached index) takes it for the file.
+        """
+        path = self.path if self.path.endswith("#derived") else f"{self.path}#derived"
+        return Log(self.id, self.title, self.organization, path,
                    tuple(sorted(events, key=lambda e: e.sort_key)), self.conflicts,
                    self.entities, self.sources, self.texts, self.version)

@@ -142,10 +142,23 @@ def _is(value: Any, what: str) -> bool:
             "a mapping": isinstance(value, dict)}[what]
 
 
+def _text_keys(value: Any, path: str, line: int, eid: str) -> None:
+    """Payload keys must be text: JSON, the store and every export can carry nothing else."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k != LINE_KEY and not isinstance(k, str):
+                raise _fail(f"payload key {k!r} is not text (quote it)", path, _line(value, line), eid)
+            _text_keys(v, path, line, eid)
+    elif isinstance(value, list):
+        for v in value:
+            _text_keys(v, path, line, eid)
+
+
 def _payload(payload: Any, kind: str, path: str, line: int, eid: str) -> dict:
     """Check the payload fields the engine reads (a force's strength is a number, a parent an id...)."""
     if not isinstance(payload, dict):
         raise _fail("payload must be a mapping", path, line, eid)
+    _text_keys(payload, path, line, eid)
     types = {**PAYLOAD_TYPES, "status": "a status"} if kind == "membership_attested" else PAYLOAD_TYPES
     for field, what in types.items():
         if field in payload and not _is(payload[field], what):
@@ -213,6 +226,8 @@ def parse_event(raw: Any, index: int, log_org: str, header_sources: dict, ids: _
     target = raw.get("target")
     if target is not None and not isinstance(target, str):
         raise _fail("target must be one id", path, line, eid)
+    if target is None and KINDS[kind].target in ("body", "force", "rule", "office"):
+        raise _fail(f"a {kind} event needs a target (the {KINDS[kind].target}'s id)", path, line, eid)
     for ident in (*actors, *([target] if target else []), org):
         ids.check(ident, line, eid)
     payload = _payload(raw.get("payload") or {}, kind, path, line, eid)
@@ -279,7 +294,7 @@ def _conflicts(raw: Any, path: str, known: set[str]) -> tuple[Conflict, ...]:
             for e in events:
                 if e not in known:
                     raise _fail(f"conflict {cid!r}, reading {rid!r}: no event {e!r} in the log", path, rline)
-            lines = r.get("lines") or ()
+            lines = r.get("lines") or []
             if not isinstance(lines, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in lines):
                 raise _fail(f"conflict {cid!r}, reading {rid!r}: lines must be a list of line numbers", path, rline)
             readings.append(Reading(rid, str(r.get("summary", "")), tuple(lines), events))

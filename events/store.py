@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 import urllib.parse
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
@@ -190,7 +191,7 @@ class Store:
 
     @contextmanager
     def _queue(self) -> Iterator[None]:
-        """Wait for other writers on a lock file beside the store: woken at once when they finish.
+        """Wait for other writers on a lock file beside the store, polling every few milliseconds.
 
         SQLite alone makes a waiting writer sleep and poll, which with eight writers wastes most of the
         time; this lock only orders writers, and correctness still rests on BEGIN IMMEDIATE.
@@ -204,7 +205,16 @@ class Store:
             yield  # a read-only folder: SQLite's own locking still serialises the writers
             return
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            deadline = time.monotonic() + BUSY_TIMEOUT
+            while True:  # a bounded wait: a stalled writer must not hang every other writer
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreError(f"the store is busy: another writer held it for over {BUSY_TIMEOUT:.0f} s",
+                                         self.path) from None
+                    time.sleep(0.005)
             yield
         finally:
             os.close(fd)  # closing the file releases the lock, also when the process is killed

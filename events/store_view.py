@@ -21,16 +21,21 @@ from .store import Entry, Row, Store, StoreError, is_store_path, stamp
 from .store_verify import first_problem
 from .yamlio import LINE_KEY
 
-_PERIOD = re.compile(r"^([0-9]{4})(?:-([0-9]{2}))?\Z")
+_PERIOD = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
 
 
 def recorded_time(text: str) -> str:
-    """Parse an ``--as-recorded`` time (a date means its first instant, UTC unless an offset is given)."""
+    """Parse an ``--as-recorded`` time: a year or month means its first day, a day includes itself (UTC).
+
+    As with ``--at``, a period stands for its first day, and a day includes what happened on it: "as the log
+    stood on 2025-03-01" counts the rows recorded that day. An ISO time is taken as it is.
+    """
     t = text.strip() if isinstance(text, str) else ""
     m = _PERIOD.match(t)
     try:
         if m:
-            moment = dt.datetime(int(m[1]), int(m[2] or 1), 1, tzinfo=dt.timezone.utc)
+            day = dt.datetime(int(m[1]), int(m[2] or 1), int(m[3] or 1), tzinfo=dt.timezone.utc)
+            moment = day + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
         else:
             moment = dt.datetime.fromisoformat(t)
             if moment.tzinfo is None:

@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 
 def load_history(path: str | None = None, **kwargs) -> History:
     """Load a log (default: the bundled CSTO log) as a History ready to answer any date."""
-    return History.load(path, **kwargs) if path else History.load_bundled("csto", **kwargs)
+    return History.load(path, **kwargs) if path else History.load_bundled(**kwargs)
 
 
 __all__ = ["History", "load_history", "load_log", "parse_date", "__version__"]

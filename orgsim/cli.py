@@ -146,7 +146,7 @@ def state(history: History, at: str, fmt: str) -> None:
     counts = {}
     for m in data["members"]:
         counts[m["status"]] = counts.get(m["status"], 0) + 1
-    summary = ", ".join(f"{n} {st}" for st, n in counts.items())
+    summary = ", ".join(f"{n} {st}" for st, n in counts.items()) or "no members"
     print(f"{org['name']} ({org['short']}) on {s.at}: treaty {org['status'].replace('_', ' ')}; {summary}")
     for section, cols in STATE_SECTIONS.items():
         rows = data[section]

@@ -211,6 +211,8 @@ def append(store_path: str, snippet: str | None, correct: bool, retract: str | N
         if correct != (ev.id in log.by_id):
             raise UserError(f"{label}: event {ev.id!r} is already in the store; record a new version with --correct"
                             if not correct else f"{label}: no event {ev.id!r} in the store to correct")
+        if correct and event_content(ev) == event_content(log.by_id[ev.id]):
+            raise UserError(f"{label}: event {ev.id!r} is unchanged; a correction must change something")
         return [Entry("correction" if correct else "event", ev.id, event_content(ev))]
 
     try:

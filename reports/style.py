@@ -22,7 +22,7 @@ NODE_STYLE = {
 EDGE_STYLE = {
     "member_of": ("#2f9e44", 0.0, "-"), "observer_of": ("#339af0", 0.12, "--"),
     "partner_of": ("#845ef7", 0.12, "--"), "part_of": ("#748ffc", 0.0, "-"),
-    "contributes_to": ("#e03131", 0.18, ":"),
+    "contributes_to": ("#e03131", 0.18, ":"), "status_unknown": ("#adb5bd", 0.0, ":"),
 }
 MAX_LABEL = 46
 

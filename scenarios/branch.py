@@ -93,7 +93,7 @@ def build_branch(scenario: Scenario, baseline: History | None = None) -> Branch:
             readings[iv.target] = iv.args["choose"]
         branch.applied.append({"verb": iv.verb, "target": iv.target, "line": iv.line, "why": iv.why,
                                **{k: v for k, v in iv.args.items() if k != "event"}})
-    ordered, derived, removed = apply_rule_switches(log, list(events.values()), switches)
+    ordered, derived, removed = apply_rule_switches(log, list(events.values()), switches, readings)
     branch.log = log.with_events(ordered)
     branch.derived, branch.removed = derived, removed
     return branch

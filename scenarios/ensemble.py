@@ -26,7 +26,7 @@ import numpy as np
 
 from orgsim.events.errors import InputError
 
-from .plan import TALLIES, Plan, first_day, iso, year_of
+from .plan import TALLIES, Plan, iso
 from .simulate import Outcome, run_once
 
 #: Percentiles of the member count reported for each date.
@@ -195,10 +195,13 @@ def run_ensemble(plan: Plan, runs: int, seed: int = 0, workers: int = 1, schedul
 
 
 def record_before_fork(plan: Plan) -> list[tuple[str, int]]:
-    """Members on 1 January of each year of the branch's record up to the fork, and on the fork date."""
+    """The branch's member count at each date it changed before the fork, and on the fork date."""
     from orgsim.engine.history import History
 
     history = History(plan.log, readings=plan.readings, org=plan.org, strict=False)
-    first = min((e.date.key for e in plan.log.events), default=plan.start)
-    days = [d for d in (first_day(y) for y in range(year_of(first) + 1, year_of(plan.start) + 1)) if d < plan.start]
-    return [(iso(d), len(history.at(iso(d)).members(status="member"))) for d in [*days, plan.start]]
+    out: list[tuple[str, int]] = []
+    for d in sorted({e.date.key for e in plan.log.events if e.date.key < plan.start}) + [plan.start]:
+        n = len(history.at(iso(d)).members(status="member"))
+        if not out or out[-1][1] != n or d == plan.start:
+            out.append((iso(d), n))
+    return out

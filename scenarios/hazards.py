@@ -105,6 +105,12 @@ def _previous(spell_list: list[Spell], i: int) -> str | None:
     return None
 
 
+def _as_written(history: History, sp: Spell) -> str:
+    """The date of the event that began a spell, as the log writes it (1993-12, not 1993-12-01)."""
+    ev = history.log.by_id.get(sp.event)
+    return ev.date.text if ev else ordinal_to_iso(sp.start)
+
+
 def _window(by_state: dict[str, list[Spell]], until: int) -> tuple[int, int]:
     first = min((sp.start for v in by_state.values() for sp in v), default=until)
     return first, max(first, until)
@@ -120,9 +126,8 @@ def estimate_withdrawal(history: History, until: int, org: str | None = None) ->
             if sp.status in AT_RISK_OF_EXIT:
                 days += _overlap(sp, lo, hi)
             elif sp.status in EXITED and lo <= sp.start < hi and _previous(spell_list, i) in AT_RISK_OF_EXIT:
-                counted.append((sp.start, state))
-    return Estimate("withdrawal", len(counted), days, (lo, hi),
-                    tuple(f"{s} {ordinal_to_iso(d)}" for d, s in sorted(counted)))
+                counted.append((sp.start, state, _as_written(history, sp)))
+    return Estimate("withdrawal", len(counted), days, (lo, hi), tuple(f"{s} {t}" for _, s, t in sorted(counted)))
 
 
 def estimate_accession(history: History, until: int, candidates: Iterable[str] = (),
@@ -136,8 +141,7 @@ def estimate_accession(history: History, until: int, candidates: Iterable[str] =
         for i, sp in enumerate(spell_list):
             if (sp.status in IN and kinds.get(sp.event) in JOINING_KINDS and lo <= sp.start < hi
                     and _previous(spell_list, i) not in IN):
-                counted.append((sp.start, state))
-    pool = sorted(set(candidates) | {s for _, s in counted})
+                counted.append((sp.start, state, _as_written(history, sp)))
+    pool = sorted(set(candidates) | {s for _, s, _ in counted})
     days = sum(hi - lo - sum(_overlap(sp, lo, hi) for sp in by_state.get(s, ()) if sp.status in IN) for s in pool)
-    return Estimate("accession", len(counted), days, (lo, hi),
-                    tuple(f"{s} {ordinal_to_iso(d)}" for d, s in sorted(counted)))
+    return Estimate("accession", len(counted), days, (lo, hi), tuple(f"{s} {t}" for _, s, t in sorted(counted)))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from orgsim.events import bundled_log_path, bundled_logs
+from orgsim.events import DEFAULT_LOG, bundled_log_path, bundled_logs
 from orgsim.events.store_view import load_any
 from orgsim.events.dates import DateError, parse_date
 from orgsim.events.errors import InputError
@@ -197,7 +197,7 @@ def load_scenario(path: str) -> Scenario:
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise _err(f"`{key}:` is required", path, 1)
     try:
-        log_path = resolve_log(str(data.get("log", "csto")), path)
+        log_path = resolve_log(str(data.get("log", DEFAULT_LOG)), path)
     except InputError as exc:
         raise _err(exc.message, path, 1) from None
     log = load_any(log_path)

@@ -21,7 +21,7 @@ def conflicts_at(state: State) -> list[dict[str, Any]]:
     """Each mutual-defence rule in force whose organization has two members at war with each other."""
     out = []
     wars = [r for r in state.relations() if r["type"] == "armed_conflict"]
-    for rule in rules_of_type(state, "mutual_defence"):
+    for rule in rules_of_type(state, "mutual_defence", every_org=True):
         org = rule.get("org") or state.org
         members = {m["id"]: m for m in state.members(org, status="member")}
         for war in wars:

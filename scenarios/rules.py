@@ -26,9 +26,10 @@ class Ruling:
     reason: str
 
 
-def rules_of_type(state: State, rule_type: str) -> list[dict]:
-    """Rules in force at the state's date whose params have this type."""
-    return [r for r in state.rules() if (r.get("params") or {}).get("type") == rule_type]
+def rules_of_type(state: State, rule_type: str, every_org: bool = False) -> list[dict]:
+    """Rules in force at the state's date whose params have this type (the state's organization's, or all)."""
+    rules = state.all_rules() if every_org else state.rules()
+    return [r for r in rules if (r.get("params") or {}).get("type") == rule_type]
 
 
 def decision_adopted(state: State, body: str, absent: Iterable[str], mode: str = "strict") -> Ruling:
@@ -68,9 +69,10 @@ def _without_rule(events: list[Event], rule_id: str) -> tuple[list[Event], list[
     return kept, [e.id for e in events if e not in kept]
 
 
-def _strict_consensus(events: list[Event], rule_id: str, log: Log) -> tuple[list[Event], list[Event], list[dict]]:
+def _strict_consensus(events: list[Event], rule_id: str, log: Log, readings: Mapping[str, str]
+                      ) -> tuple[list[Event], list[Event], list[dict]]:
     """Decisions taken at a session a member stayed away from wait for that member's later consent."""
-    history = History(log.with_events(events), strict=False)
+    history = History(log.with_events(events), readings=readings, strict=False)
     by_id = {e.id: e for e in events}
     out, derived, dropped = list(events), [], []
     for e in events:
@@ -100,8 +102,8 @@ def _strict_consensus(events: list[Event], rule_id: str, log: Log) -> tuple[list
     return out, derived, dropped
 
 
-def apply_rule_switches(log: Log, events: list[Event], switches: Mapping[str, str]
-                        ) -> tuple[list[Event], list[Event], list[dict]]:
+def apply_rule_switches(log: Log, events: list[Event], switches: Mapping[str, str],
+                        readings: Mapping[str, str] | None = None) -> tuple[list[Event], list[Event], list[dict]]:
     """Apply each rule switch to the branch's events: returns events, derived events, and removals."""
     derived: list[Event] = []
     removed: list[dict] = []
@@ -113,7 +115,7 @@ def apply_rule_switches(log: Log, events: list[Event], switches: Mapping[str, st
             rule_type = next(((e.payload.get("params") or {}).get("type") for e in events
                               if e.kind == "rule_adopted" and e.target == rule_id), None)
             if rule_type == "participation_consensus":
-                events, more, dropped = _strict_consensus(events, rule_id, log)
+                events, more, dropped = _strict_consensus(events, rule_id, log, readings or {})
                 derived += more
                 removed += dropped
     return events, derived, removed

@@ -51,3 +51,18 @@ def test_query_dates_accept_three_forms_only():
     assert parse_query_date("2009-06").first.isoformat() == "2009-06-01"
     with pytest.raises(DateError, match="YYYY-MM-DD"):
         parse_query_date("14 June 2009")
+
+
+@pytest.mark.parametrize("text, precision", [
+    ("1993-12-XX", "month"), ("1990-06-XX~", "month"), ("199X", "decade"), ("19XX", "range"),
+    ("[1990,1991]", "range"), ("{1990,1991}", "range"), ("2001-25", "season"), ("2009-21", "season"),
+])
+def test_precision_follows_what_the_date_covers(text, precision):
+    """Unspecified digits, sets and seasons get the precision of the span they cover, never an invented day."""
+    assert parse_date(text).precision == precision
+
+
+def test_a_range_has_one_slash():
+    """'2000/2001/2002' is refused rather than read as a range of a range."""
+    with pytest.raises(DateError, match="a range has one '/'"):
+        parse_date("2000/2001/2002")

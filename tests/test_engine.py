@@ -144,3 +144,37 @@ def test_the_engine_names_no_organization():
                 body[0] = ast.Pass()
         code = ast.unparse(tree)
         assert not re.search(r"csto|crrf|uzbek|\bCST\b", code, re.I), path
+
+
+def test_a_skipped_contribution_leaves_no_trace():
+    """If one of two contributors already contributes, the whole event is skipped: the other is not added."""
+    log = load_log(TINY)
+    extra = next(e for e in log.events if e.id == "bel-joins-force")
+    from dataclasses import replace as _replace
+    both = _replace(extra, id="both-join", actors=("NLD", "FRA"), date=parse_date("1993-07-01"))
+    r = replay(log.with_events([*log.events, both]), strict=False)
+    assert any(s.event.id == "both-join" and "FRA already contributes" in s.reason for s in r.skipped)
+    assert ("contrib", "TA.RRF", "NLD") not in r.state.facts
+
+
+def test_a_derived_log_is_never_taken_for_its_file():
+    """A branch's log is marked derived, so a cached index of the file can never answer for it."""
+    from orgsim.engine import index_cache
+    log = load_log(TINY)
+    branch = log.with_events(log.events[:-1])
+    assert branch.path.endswith("#derived") and branch.with_events(branch.events).path == branch.path
+    assert not index_cache._applies(branch)
+
+
+def test_an_unknown_status_is_not_drawn_as_membership(write_log):
+    """A source's missing code (status_unknown) is its own edge type, not member_of."""
+    path = write_log("""\
+        - id: unknown
+          date: "1991"
+          kind: status_unknown
+          actors: [BEL]
+          target: TA
+          sources: [{source: notes, line: 3, quote: q, gloss: g}]
+        """)
+    g = state_graph(History.load(path).at("1992"))
+    assert g.edges["BEL", "TA"]["type"] == "status_unknown" and g.edges["FRA", "TA"]["type"] == "member_of"

@@ -182,9 +182,10 @@ def test_importing_an_edited_log_appends_only_the_differences(tiny_store, tmp_pa
 
 
 def test_recorded_times_are_read_in_utc():
-    """--as-recorded takes a year, month, day or ISO time; an offset is converted to UTC."""
-    assert recorded_time("2024") == "2024-01-01T00:00:00.000000Z"
-    assert recorded_time("2024-03-15") == "2024-03-15T00:00:00.000000Z"
+    """--as-recorded takes a year, month, day or ISO time; a day includes itself; an offset becomes UTC."""
+    assert recorded_time("2024") == "2024-01-01T23:59:59.999999Z"
+    assert recorded_time("2024-03") == "2024-03-01T23:59:59.999999Z"
+    assert recorded_time("2024-03-15") == "2024-03-15T23:59:59.999999Z"
     assert recorded_time("2024-03-15T12:00+02:00") == "2024-03-15T10:00:00.000000Z"
     with pytest.raises(DateError, match="not a time"):
         recorded_time("last March")

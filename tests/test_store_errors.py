@@ -102,7 +102,7 @@ def test_importing_another_log_or_a_broken_one(tiny_store, run, write_log):
 def test_as_recorded_before_anything_was_recorded(tiny_store, run):
     """A time before the first row: nothing to answer from, said with the time of the first row."""
     _one_line(run("state", "--at", "2000", "--log", tiny_store, "--as-recorded", "2001"),
-              "nothing was recorded by 2001-01-01T00:00:00.000000Z (its first row was recorded at")
+              "nothing was recorded by 2001-01-01T23:59:59.999999Z (its first row was recorded at")
 
 
 def test_bad_snippets(tiny_store, run, tmp_path):

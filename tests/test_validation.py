@@ -55,6 +55,34 @@ BAD_EVENTS = {
           actors: [ATL]
           sources: [{source: notes, line: 2, quote: q, gloss: g}]
         """, "atlantis", 13, "unknown state code 'ATL'"),
+    "rule without a target": ("""\
+        - id: ruleless
+          date: "1991"
+          kind: rule_adopted
+          payload: {title: Consensus}
+          sources: [{source: notes, line: 2, quote: q, gloss: g}]
+        """, "ruleless", 13, "a rule_adopted event needs a target"),
+    "payload key that is not text": ("""\
+        - id: numbered
+          date: "1991"
+          kind: accession
+          actors: [BEL]
+          payload: {1: one}
+          sources: [{source: notes, line: 2, quote: q, gloss: g}]
+        """, "numbered", 17, "payload key 1 is not text"),
+    "accession to a dissolved organization": ("""\
+        - id: ta-ends
+          date: "1995"
+          kind: org_dissolved
+          target: TA
+          sources: [{source: notes, line: 2, quote: q, gloss: g}]
+        - id: late-joiner
+          date: "1996"
+          kind: accession
+          actors: [BEL]
+          target: TA
+          sources: [{source: notes, line: 3, quote: q, gloss: g}]
+        """, "late-joiner", 18, "organization TA was dissolved (1995)"),
     "no source": ("""\
         - id: hearsay
           date: "1991"

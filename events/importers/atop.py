@@ -188,7 +188,7 @@ class _Alliance:
                 if in_force.get(prov) != value:
                     self.add("rule_adopted", begin.entry, begin.row, f"phase-{p}-{prov}",
                              target=f"{self.org}.R.{prov.upper()}", payload=value)
-            for prov in set(in_force) - set(now):
+            for prov in [p for p in in_force if p not in now]:  # in order: the log must not depend on hashing
                 self.add("rule_repealed", begin.entry, begin.row, f"phase-{p}-{prov}-repealed",
                          target=f"{self.org}.R.{prov.upper()}")
             in_force = now
