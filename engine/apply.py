@@ -171,7 +171,7 @@ def _protocol(st: FactState, ev: Event, _f: list) -> None:
     status = "in_force" if in_force else "signed"
     signatories = old.get("signatories", ()) if in_force else tuple(ev.actors)
     st.set(("protocol", pid), {"title": ev.payload.get("title", old.get("title", pid)), "status": status,
-                               "signatories": signatories}, ev)
+                               "signatories": signatories, "org": org}, ev)
 
 
 # --- membership ------------------------------------------------------------------

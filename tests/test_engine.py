@@ -178,3 +178,18 @@ def test_an_unknown_status_is_not_drawn_as_membership(write_log):
         """)
     g = state_graph(History.load(path).at("1992"))
     assert g.edges["BEL", "TA"]["type"] == "status_unknown" and g.edges["FRA", "TA"]["type"] == "member_of"
+
+
+def test_protocols_belong_to_their_organization_whatever_their_id(write_log):
+    """A protocol whose id has no organization prefix is still listed among the organization's protocols."""
+    path = write_log("""\
+        - id: pact
+          date: "1992"
+          kind: protocol_signed
+          actors: [FRA, DEU]
+          target: TA
+          payload: {protocol: PACT-1992, title: A pact}
+          sources: [{source: notes, line: 3, quote: q, gloss: g}]
+        """)
+    (p,) = History.load(path).at("1993").protocols()
+    assert (p["id"], p["status"], p["org"]) == ("PACT-1992", "signed", "TA")
