@@ -11,13 +11,13 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from orgsim.engine.history import History
-from orgsim.events.store_view import load_any
 from orgsim.events.dates import parse_date
 from orgsim.events.errors import InputError
 from orgsim.events.model import Event, Log
 from orgsim.events.parse import event_for_log
+from orgsim.events.store_view import load_any
 
-from .model import Intervention, Scenario
+from .model import Intervention, Scenario, event_fields
 from .rules import apply_rule_switches
 
 
@@ -56,9 +56,7 @@ def _rationale(iv: Intervention, scenario: Scenario) -> str:
 
 
 def _changed(ev: Event, iv: Intervention, log: Log, scenario: Scenario) -> Event:
-    raw = {"id": ev.id, "date": ev.date.text, "kind": ev.kind, "org": ev.org, "actors": list(ev.actors),
-           "target": ev.target, "payload": dict(ev.payload), "confidence": ev.confidence, "seq": ev.seq,
-           "rationale": _rationale(iv, scenario)}
+    raw = {**event_fields(ev), "rationale": _rationale(iv, scenario)}
     raw.update(iv.args["set"])
     new = event_for_log(raw, log, ev.order, scenario.path)
     return replace(new, sources=ev.sources, line=iv.line, note=ev.note)

@@ -20,15 +20,15 @@ import os
 from typing import Any
 
 from orgsim.events import DEFAULT_LOG, bundled_log_path, bundled_logs
-from orgsim.events.store_view import load_any
 from orgsim.events.dates import DateError, parse_date
 from orgsim.events.errors import InputError
 from orgsim.events.model import Log
 from orgsim.events.parse import EVENT_FIELDS, ID_RE, event_for_log
+from orgsim.events.store_view import load_any
 from orgsim.events.vocabulary import KINDS
 from orgsim.events.yamlio import LINE_KEY, load_yaml_file
 
-from .model import RULE_MODES, VERBS, Intervention, Scenario, Stochastic
+from .model import RULE_MODES, VERBS, Intervention, Scenario, Stochastic, event_fields
 
 MAX_SCENARIO_BYTES = 1024 * 1024
 TOP_FIELDS = {"orgsim_scenario", "name", "question", "log", "raised_by", "expected", "interventions",
@@ -73,8 +73,7 @@ def _event_raw(target: str, log: Log, inserted: dict[str, dict]) -> dict:
     if target in inserted:
         return {k: v for k, v in inserted[target].items() if k != LINE_KEY}
     ev = log.by_id[target]
-    return {"id": ev.id, "date": ev.date.text, "kind": ev.kind, "org": ev.org, "actors": list(ev.actors),
-            "target": ev.target, "payload": dict(ev.payload), "confidence": ev.confidence, "seq": ev.seq}
+    return event_fields(ev)
 
 
 def _check_event(raw: dict, log: Log, path: str, line: int) -> None:

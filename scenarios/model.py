@@ -20,6 +20,12 @@ VERBS = {
 RULE_MODES = ("off", "recorded", "strict")
 
 
+def event_fields(ev: Any) -> dict[str, Any]:
+    """An event's fields that an intervention may change, as the raw mapping the log parser takes."""
+    return {"id": ev.id, "date": ev.date.text, "kind": ev.kind, "org": ev.org, "actors": list(ev.actors),
+            "target": ev.target, "payload": dict(ev.payload), "confidence": ev.confidence, "seq": ev.seq}
+
+
 @dataclass(frozen=True)
 class Intervention:
     """One change a scenario makes to the log; ``line`` is where it stands in the file."""
