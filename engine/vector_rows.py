@@ -134,8 +134,9 @@ def rows_and_statuses(cols: EventColumns, active: np.ndarray, stop: int, lineage
     ost[needs] = _org_status(cols, lineage, ev_ent[needs], ev_sel[needs])
     acc_eff = np.where(ost > 0, ost, np.where(ext_exact[ev_ent], 2, 0))
     bad_ev = (((ev_kind == 0) & ((acc_eff == 0) | (acc_eff == 3)))
-              | ((ev_kind == 4) & ((ost == 0) | (ost == 3)) & ~ext_exact[ev_ent])
-              | ((ev_kind >= 5) & (ev_kind <= 8) & ((ost == 0) | (ost == 3)) & ~ext_prefix[ev_ent]))
+              # a dissolved organization is gone, even one the log names without founding it
+              | ((ev_kind == 4) & ((ost == 3) | ((ost == 0) & ~ext_exact[ev_ent])))
+              | ((ev_kind >= 5) & (ev_kind <= 8) & ((ost == 3) | ((ost == 0) & ~ext_prefix[ev_ent]))))
     acc_post = np.zeros(n, np.int8)
     acc_post[ev_sel] = np.where(acc_eff == 2, M, SG)
     pos, actor = _expand(cols, ev_sel)

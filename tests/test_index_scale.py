@@ -169,3 +169,17 @@ def test_the_fast_queries_agree_with_the_state_api(csto):
         assert sorted(zip(actors, statuses)) == sorted((m["id"], m["status"]) for m in csto.at(day).members())
         frame = csto.index.memberships_at(d)
         assert len(frame) == len(csto.at(day).memberships())
+
+
+def test_a_dissolved_external_organization_is_gone_for_both_compiles():
+    """Found by the property test: an organization the log names but never founds, once dissolved,
+    refuses a readmission in the vectorised compile exactly as in replay."""
+    base = {"actors": [], "seq": 0, "predecessor": None}
+    raw = [{**base, "kind": "accession", "org": "OA", "date": "1990"} for _ in range(3)] + [
+        {**base, "kind": "accession", "org": "OB", "date": "1990", "actors": ["FRA"]},
+        {**base, "kind": "accession", "org": "OB", "date": "1990", "actors": ["FRA"], "seq": 1},
+        {**base, "kind": "org_dissolved", "org": "OA", "date": "1990"},
+        {**base, "kind": "readmission", "org": "OA", "date": "1990"},
+    ]
+    _check(_log(raw), None, True)
+    _check(_log(raw), None, False)
