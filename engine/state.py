@@ -11,11 +11,11 @@ from typing import Any, Iterable
 
 from orgsim.events.dates import HistDate
 from orgsim.events.model import Log, thaw
+from orgsim.events.vocabulary import STATUSES
 
 from .facts import Fact, Key
 
-STATUS_ORDER = {"member": 0, "signatory": 1, "suspended": 2, "associate": 3, "observer": 4, "partner": 5,
-                "unknown": 6, "not_renewed": 7, "withdrawn": 8}
+STATUS_ORDER = {s: i for i, s in enumerate(STATUSES)}  # strongest first, as the vocabulary lists them
 
 
 @lru_cache(maxsize=4096)

@@ -10,7 +10,7 @@ from typing import Mapping
 from orgsim.engine.history import History
 from orgsim.engine.replay import excluded_by_readings
 from orgsim.events.canonical import log_hash
-from orgsim.events.dates import parse_date
+from orgsim.events.dates import ordinal_to_iso, parse_date
 from orgsim.events.errors import InputError
 from orgsim.events.model import Event, Log
 
@@ -100,10 +100,8 @@ def days_in(year: int) -> int:
     return first_day(year + 1) - first_day(year)
 
 
-@lru_cache(maxsize=65536)
-def iso(day: int) -> str:
-    """A day ordinal as YYYY-MM-DD."""
-    return _dt.date.fromordinal(day).isoformat()
+#: A day ordinal as YYYY-MM-DD: the one formatter, cached because every simulated day asks for it.
+iso = lru_cache(maxsize=65536)(ordinal_to_iso)
 
 
 def fork_and_horizon(scenario: Scenario, log: Log) -> tuple[int, int]:
