@@ -307,7 +307,9 @@ def _force_formed(st: FactState, ev: Event, _f: list) -> None:
     _need(st.get(("force", ev.target)) is None, f"force {ev.target} already exists")
     parent = _parent(st, ev)
     _check_contributors(st, ev, ev.org)
-    st.set(("force", ev.target), {"name": ev.payload.get("name", ev.target), "parent": parent, "org": ev.org}, ev)
+    # Unless the source says its list is complete, states it does not name are unknown, not absent.
+    st.set(("force", ev.target), {"name": ev.payload.get("name", ev.target), "parent": parent, "org": ev.org,
+                                  "contributors_complete": ev.payload.get("contributors") == "complete"}, ev)
     for a in ev.actors:
         st.set(("contrib", ev.target, a), {"units": ev.payload.get("units")}, ev)
     if ev.payload.get("strength") is not None:
@@ -347,8 +349,11 @@ def _force_disbanded(st: FactState, ev: Event, _f: list) -> None:
 @handles("rule_adopted")
 def _rule_adopted(st: FactState, ev: Event, _f: list) -> None:
     _org(st, ev.org, ev)
+    # A criterion someone stated but nothing adopted stays usable by rule engines, marked as what it is.
+    standing = ev.payload.get("standing", "adopted")
+    _need(standing in ("adopted", "stated"), f"payload.standing must be adopted or stated, not {standing!r}")
     st.set(("rule", ev.target), {"title": ev.payload.get("title", ev.target), "text": ev.payload.get("text", ""),
-                                 "params": ev.payload.get("params", {}), "org": ev.org}, ev)
+                                 "params": ev.payload.get("params", {}), "org": ev.org, "standing": standing}, ev)
 
 
 @handles("rule_repealed")

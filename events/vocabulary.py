@@ -62,12 +62,12 @@ _ALL = [
     _k("body_renamed", "bodies", "A body takes a new name. payload: name.", "none", "body"),
     _k("body_dissolved", "bodies", "A body ceases to exist.", "none", "body"),
     # --- forces ---
-    _k("force_formed", "forces", "A force is formed; actors (if given) are its first contributors. payload: name, parent (organization or body id).", "states", "force"),
+    _k("force_formed", "forces", "A force is formed; actors (if given) are its first contributors. States not named are unknown contributors unless payload.contributors is complete. payload: name, parent (organization or body id), contributors (complete, optional).", "states", "force"),
     _k("force_contribution", "forces", "States join a force or contribute to it. payload: units (optional).", "states", "force"),
     _k("force_strength", "forces", "The force's stated strength. payload: strength (number), unit.", "none", "force"),
     _k("force_disbanded", "forces", "A force is disbanded.", "none", "force"),
     # --- rules and offices ---
-    _k("rule_adopted", "rules", "A rule comes into force. payload: title, text, params (machine-readable, for rule engines).", "any", "rule"),
+    _k("rule_adopted", "rules", "A rule comes into force, or a criterion is stated without being adopted (payload.standing: stated; rule engines may consult it as such). payload: title, text, params (machine-readable, for rule engines), standing (adopted|stated).", "any", "rule"),
     _k("rule_repealed", "rules", "A rule ceases to be in force.", "any", "rule"),
     _k("chair", "offices", "A state takes the rotating chairmanship. payload: office (id), term.", "states", "organization"),
     _k("office_appointment", "offices", "A person is appointed or elected to an office. payload: person, title.", "any", "office"),
