@@ -20,6 +20,7 @@ import numpy as np
 from orgsim.events.columns import EventColumns
 from orgsim.events.vocabulary import STATUSES
 
+from .answers import MODALITIES, Answer, decide_codes
 from .facts import Fact, Key
 
 #: End of a fact that never ends.
@@ -48,6 +49,18 @@ class IntervalTable:
     o_end: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     o_ender: list[str | None] = field(default_factory=list)
     o_rank: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    # Bounds of each interval (``engine/bounds.py``), set once the table is compiled.
+    s_lo: Any = None
+    s_hi: Any = None
+    e_lo: Any = None
+    e_hi: Any = None
+    att: Any = None
+    o_s_lo: Any = None
+    o_s_hi: Any = None
+    o_e_lo: Any = None
+    o_e_hi: Any = None
+    o_att: Any = None
+    cover_end: int = int(OPEN_END)
 
     def __post_init__(self) -> None:
         pair = self.ent.astype(np.int64) * len(self.names) + self.actor
@@ -85,6 +98,97 @@ class IntervalTable:
             f = self._member_fact(i) if is_member else self.others[i]
             out[f.key] = f
         return out
+
+    # --- facts with their answers (``engine/answers.py``) ---
+    def _codes(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        m = decide_codes(day, self.s_lo, self.s_hi, self.e_lo, self.e_hi, self.att, self.cover_end)
+        o = decide_codes(day, self.o_s_lo, self.o_s_hi, self.o_e_lo, self.o_e_hi, self.o_att, self.cover_end)
+        return m, o
+
+    def _answer(self, is_member: bool, i: int, code: int) -> Answer:
+        if is_member:
+            b = (self.s_lo[i], self.s_hi[i], self.e_lo[i], self.e_hi[i], self.att[i])
+        else:
+            b = (self.o_s_lo[i], self.o_s_hi[i], self.o_e_lo[i], self.o_e_hi[i], self.o_att[i])
+        return Answer(MODALITIES[code], *(int(x) for x in b))  # type: ignore[arg-type]
+
+    def answers_at(self, day: int) -> list[tuple[Fact, Answer, bool]]:
+        """Every fact that holds on a day under some reading: (fact, answer, in the reference replay)."""
+        m, o = self._codes(day)
+        members, others = np.flatnonzero(m), np.flatnonzero(o)
+        out = []
+        for is_member, i in self._merged(members, others):
+            if is_member:
+                f, ref = self._member_fact(i), bool(self.start[i] <= day < self.end[i])
+                out.append((f, self._answer(True, i, int(m[i])), ref))
+            else:
+                f, ref = self.others[i], bool(self.o_start[i] <= day < self.o_end[i])
+                out.append((f, self._answer(False, i, int(o[i])), ref))
+        return out
+
+    def answers_of(self, org: str, day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Actor ids, statuses and answer codes of everyone who may hold a status in one organization on a day."""
+        rows = self._org_rows(org)
+        codes = decide_codes(day, self.s_lo[rows], self.s_hi[rows], self.e_lo[rows], self.e_hi[rows],
+                             self.att[rows], self.cover_end)
+        keep = codes > 0
+        names, statuses = self._name_arrays()
+        return names[self.actor[rows][keep]], statuses[self.status[rows][keep]], codes[keep]
+
+    def _org_rows(self, org: str) -> slice:
+        """The contiguous rows of one organization (the table is sorted by organization code)."""
+        if self.__dict__.get("_org_code") is None:
+            self.__dict__["_org_code"] = {n: i for i, n in enumerate(self.names)}
+        code = self.__dict__["_org_code"].get(org)
+        if code is None:
+            return slice(0, 0)
+        lo, hi = np.searchsorted(self.ent, [code, code + 1])
+        return slice(int(lo), int(hi))
+
+    def _name_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        cached = self.__dict__.get("_name_arrays_")
+        if cached is None:
+            names = np.array(self.names + [None], dtype=object)[:-1]
+            statuses = np.array(list(self.statuses) + [None], dtype=object)[:-1]
+            cached = self.__dict__["_name_arrays_"] = (names, statuses)
+        return cached
+
+    def memberships_answers(self, day: int) -> Any:
+        """Every organization's memberships that may hold on a day, with answer and bounds (a DataFrame)."""
+        import pandas as pd
+
+        codes = decide_codes(day, self.s_lo, self.s_hi, self.e_lo, self.e_hi, self.att, self.cover_end)
+        rows = np.flatnonzero(codes)
+        if self._cats is None:
+            self._cats = pd.Index(self.names), pd.Index(self.statuses, dtype=object)
+        names, statuses = self._cats
+        return pd.DataFrame({
+            "org": pd.Categorical.from_codes(self.ent[rows], categories=names, validate=False),
+            "member": pd.Categorical.from_codes(self.actor[rows], categories=names, validate=False),
+            "status": pd.Categorical.from_codes(self.status[rows], categories=statuses, validate=False),
+            "modality": pd.Categorical.from_codes(codes[rows] - 1, categories=list(MODALITIES[1:])),
+            "start_earliest": _days(self.s_lo[rows]), "start_latest": _days(self.s_hi[rows]),
+            "end_earliest": _days(self.e_lo[rows]), "end_latest": _days(self.e_hi[rows])}, copy=False)
+
+    def spans(self, category: str | None = None) -> list[tuple[Fact, int, int, str | None, Answer]]:
+        """(fact, start, end, ending event id, bounds) for every interval; the bounds' answer is blank."""
+        out = []
+        ranked = self._ranked(category)
+        for is_member, i in ranked:
+            if is_member:
+                e = int(self.epos[i])
+                out.append((self._member_fact(i), int(self.start[i]), int(self.end[i]),
+                            None if e < 0 else self.cols.ids[e], self._answer(True, i, 0)))
+            else:
+                out.append((self.others[i], int(self.o_start[i]), int(self.o_end[i]), self.o_ender[i],
+                            self._answer(False, i, 0)))
+        return out
+
+    def _ranked(self, category: str | None) -> Iterable[tuple[bool, int]]:
+        members = np.arange(len(self.ent)) if category in (None, "member") else np.empty(0, np.int64)
+        others = np.array([i for i, f in enumerate(self.others) if category is None or f.key[0] == category],
+                          np.int64)
+        return self._merged(members, others)
 
     def intervals(self, category: str | None = None) -> list[tuple[Fact, int, int, str | None]]:
         """(fact, start, end, ending event id) for every interval, optionally of one category."""
@@ -155,6 +259,16 @@ class IntervalTable:
         g.add_weighted_edges_from(zip([names[i] for i in u.tolist()], [names[j] for j in v.tolist()],
                                       weights[u, v].astype(int).tolist()))
         return g
+
+
+def _days(ordinals: np.ndarray) -> np.ndarray:
+    """Day ordinals as datetime64[D] (NaT where open)."""
+    days = (ordinals - _EPOCH).astype("datetime64[D]")
+    days[(ordinals == OPEN_END) | (ordinals <= 0)] = np.datetime64("NaT")
+    return days
+
+
+_EPOCH = 719163  # ordinal of 1970-01-01
 
 
 def status_code(statuses: list[Any], index: dict[Any, int], value: Any) -> int:

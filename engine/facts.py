@@ -24,7 +24,7 @@ base, H, U, N  name                            U has base N on H's territory
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from orgsim.events.dates import HistDate
@@ -41,6 +41,8 @@ class Fact:
     value: Any
     since: HistDate
     event: str
+    #: How it holds on the day a State was asked for (``engine/answers.py``); not part of its identity.
+    answer: Any = field(default=None, compare=False)
 
 
 Recorder = Callable[[Key, "Fact | None", "Fact | None", Event], None]

@@ -16,14 +16,19 @@ from .history import History
 from .index import OPEN_END
 
 MEMBERSHIP_COLUMNS = ["org", "member", "status", "start", "start_text", "end", "end_text", "start_event",
-                      "end_event", "source_line"]
+                      "end_event", "source_line", "start_earliest", "start_latest", "end_earliest", "end_latest",
+                      "attested_until", "precision", "modality"]
+
+
+def _day(ordinal: int) -> pd.Timestamp:
+    return pd.NaT if ordinal == OPEN_END or ordinal <= 0 else pd.Timestamp(ordinal_to_iso(ordinal))
 
 
 def membership_frame(history: History) -> pd.DataFrame:
     """Every status interval of every actor in every organization and body: one row per interval."""
     by_id = history.log.by_id
     rows = []
-    for fact, start, end, ender in history.index.intervals("member"):
+    for fact, start, end, ender, b in history.index.spans("member"):
         ev = by_id.get(fact.event)
         rows.append({
             "org": fact.key[1], "member": fact.key[2], "status": fact.value,
@@ -32,6 +37,11 @@ def membership_frame(history: History) -> pd.DataFrame:
             "end_text": by_id[ender].date.text if ender else None,
             "start_event": fact.event, "end_event": ender,
             "source_line": ev.source_line if ev else None,
+            "start_earliest": _day(b.start_earliest), "start_latest": _day(b.start_latest),
+            "end_earliest": _day(b.end_earliest), "end_latest": _day(b.end_latest),
+            "attested_until": _day(b.attested), "precision": fact.since.precision,
+            # An interval some reading holds on every day of is certain; one that no day holds for sure, possible.
+            "modality": "certain" if b.start_latest < b.end_earliest else "possible",
         })
     df = pd.DataFrame(rows, columns=MEMBERSHIP_COLUMNS)
     return df.sort_values(["org", "member", "start"], kind="stable").reset_index(drop=True)

@@ -39,11 +39,21 @@ def _add_node(g: nx.DiGraph, state: State, ident: str) -> None:
         g.add_node(ident, type=_node_type(state, ident), label=ident, name=state.name_of(ident))
 
 
+RANK = {"certain": 0, "presumed": 1, "possible": 2}
+
+
 def _edge(g: nx.DiGraph, state: State, a: str, b: str, etype: str, row: dict) -> None:
     _add_node(g, state, a)
     _add_node(g, state, b)
+    if g.has_edge(a, b):
+        return  # a second status that may hold under another reading: the stronger one is drawn
+    modality = row.get("modality") or "certain"
     g.add_edge(a, b, type=etype, status=row.get("status", ""), since=row["since"], event=row["event"],
-               source_line=row.get("source_line"))
+               source_line=row.get("source_line"), modality=modality)
+    # A node is as sure as the surest thing that puts it in the picture.
+    node = g.nodes[a]
+    if "modality" not in node or RANK[modality] < RANK[node["modality"]]:
+        node["modality"] = modality
 
 
 def state_graph(state: State, org: str | None = None) -> nx.DiGraph:
@@ -68,6 +78,11 @@ def state_graph(state: State, org: str | None = None) -> nx.DiGraph:
         _edge(g, state, force["id"], force["parent"], "part_of", force)
         for c in force["contributors"]:
             _edge(g, state, c["id"], force["id"], "contributes_to", c)
+    for part in state.bodies(org) + state.forces(org):
+        if part["id"] in g:
+            g.nodes[part["id"]]["modality"] = part.get("modality") or "certain"
+    g.nodes[org]["modality"] = info.get("modality") or "certain"
     for node, data in g.nodes(data=True):
         data.setdefault("label", node)
+        data.setdefault("modality", "certain")
     return g

@@ -54,16 +54,24 @@ class History:
         """Replay the whole log strictly: raises LogError at the first broken invariant."""
         return replay(self.log, readings=self.readings, strict=self.strict)
 
-    def at(self, date: str | HistDate) -> State:
-        """The state at a date, answered from the index."""
+    def at(self, date: str | HistDate, certain_only: bool = False) -> State:
+        """The state at a date, answered from the index: every fact that may hold, with its answer."""
         d = as_date(date)
-        return State(self.log, self.index.facts_at(d.key), d, self.org)
+        return State.from_answers(self.log, self.index.answers_at(d.key), d, self.org, self.index.coverage,
+                                  certain_only)
+
+    @property
+    def coverage(self):  # -> Coverage
+        """What the log covers: organizations, first and last day (``engine/coverage.py``)."""
+        from .coverage import coverage_of
+
+        return coverage_of(self.log)
 
     def replay_to(self, date: str | HistDate) -> State:
         """The state at a date by a full replay from the start (slow; the index's reference)."""
         d = as_date(date)
         r = replay(self.log, d.key, readings=self.readings, strict=self.strict)
-        return State(self.log, dict(r.state.facts), d, self.org)
+        return State(self.log, dict(r.state.facts), d, self.org, coverage=self.coverage)
 
     def events(self, start: str | HistDate | None = None, end: str | HistDate | None = None,
                kind: str | None = None, actor: str | None = None) -> list[Event]:

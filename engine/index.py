@@ -123,6 +123,12 @@ class FactIndex:
                 table = None  # lenient replay skips what fails and goes on: only the replay does that
         if table is None:
             table, self.replay = recorded_table(log, readings, strict)
+        from . import bounds
+        from .coverage import coverage_of
+
+        self.coverage = coverage_of(log)
+        table.cover_end = self.coverage.end
+        bounds.attach(table, log, self.coverage)
         self.table: IntervalTable = table
 
     def __len__(self) -> int:
@@ -135,6 +141,22 @@ class FactIndex:
     def intervals(self, category: str | None = None) -> list[tuple[Fact, int, int, str | None]]:
         """(fact, start, end, ending event id) for every interval, optionally of one category."""
         return self.table.intervals(category)
+
+    def answers_at(self, day: int) -> list[tuple[Fact, Any, bool]]:
+        """Every fact that may hold on a day: (fact, Answer, whether the reference replay holds it then)."""
+        return self.table.answers_at(day)
+
+    def answers_of(self, org: str, day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Fast: actor ids, statuses and answer codes (1 certain, 2 possible, 3 presumed) in one organization."""
+        return self.table.answers_of(org, day)
+
+    def memberships_answers(self, day: int) -> Any:
+        """Fast: every membership that may hold on a day, with its answer and bounds, as a DataFrame."""
+        return self.table.memberships_answers(day)
+
+    def spans(self, category: str | None = None) -> list[tuple[Fact, int, int, str | None, Any]]:
+        """(fact, start, end, ending event id, Answer with the bounds) for every interval."""
+        return self.table.spans(category)
 
     def members_of(self, org: str, day: int) -> tuple[np.ndarray, np.ndarray]:
         """Fast: actor ids and statuses in one organization on a day ordinal (arrays, in table order)."""

@@ -13,6 +13,7 @@ from orgsim.events.dates import HistDate
 from orgsim.events.model import Log, thaw
 from orgsim.events.vocabulary import STATUSES
 
+from .answers import MEANINGS
 from .facts import Fact, Key
 
 STATUS_ORDER = {s: i for i, s in enumerate(STATUSES)}  # strongest first, as the vocabulary lists them
@@ -30,21 +31,69 @@ def state_name(code: str) -> str:
 
 
 class State:
-    """The state at one date: facts by key, with views for each kind of thing."""
+    """The state at one date: facts by key, with views for each kind of thing.
 
-    def __init__(self, log: Log, facts: dict[Key, Fact], at: HistDate | None, org: str | None = None) -> None:
+    ``facts`` are those the reference replay holds on the date (each event on the first day
+    its date can mean); ``alternatives`` are facts that hold that day under another reading
+    of imprecise dates only. Every fact from an index carries its ``answer`` (certain,
+    possible, presumed) and every view row says it.
+    """
+
+    def __init__(self, log: Log, facts: dict[Key, Fact], at: HistDate | None, org: str | None = None,
+                 alternatives: Iterable[Fact] = (), coverage: Any = None) -> None:
         self.log = log
         self.facts = facts
+        self.alternatives = list(alternatives)
         self.at = at
         self.org = org or log.organization
+        self.coverage = coverage
+
+    @classmethod
+    def from_answers(cls, log: Log, answers: Iterable[tuple[Fact, Any, bool]], at: HistDate, org: str | None,
+                     coverage: Any, certain_only: bool = False) -> "State":
+        """A state from an index's answers on a day; ``certain_only`` keeps what holds under every reading."""
+        facts: dict[Key, Fact] = {}
+        others = []
+        for fact, answer, in_reference in answers:
+            if certain_only and answer.modality != "certain":
+                continue
+            fact = Fact(fact.key, fact.value, fact.since, fact.event, answer)
+            if in_reference:
+                facts[fact.key] = fact
+            else:
+                others.append(fact)
+        return cls(log, facts, at, org, others, coverage)
 
     # --- helpers ---
+    def _all(self) -> Iterable[Fact]:
+        yield from self.facts.values()
+        yield from self.alternatives
+
     def _of(self, category: str) -> Iterable[Fact]:
-        return (f for k, f in self.facts.items() if k[0] == category)
+        return (f for f in self._all() if f.key[0] == category)
 
     def _cite(self, fact: Fact) -> dict[str, Any]:
         ev = self.log.by_id.get(fact.event)
-        return {"since": fact.since.text, "event": fact.event, "source_line": ev.source_line if ev else None}
+        out = {"since": fact.since.text, "event": fact.event, "source_line": ev.source_line if ev else None}
+        if fact.answer is not None:
+            out.update(fact.answer.to_dict())
+            out["answer"] = fact.answer.words()
+        return out
+
+    @property
+    def inside(self) -> bool:
+        """Whether the date lies within the log's coverage (True when the coverage is not known)."""
+        return self.coverage is None or self.at is None or self.coverage.inside(self.at.key)
+
+    def status_of(self, entity: str, actor: str) -> list[dict[str, Any]]:
+        """An actor's statuses in an organization or body: [] if the log says it holds none,
+        ``[{"status": "unknown", ...}]`` where the log does not cover that organization or day."""
+        rows = [r for r in self.memberships(entity) if r["id"] == actor]
+        if rows:
+            return rows
+        if self.coverage is not None and (not self.coverage.covers(entity) or not self.inside):
+            return [{"org": entity, "id": actor, "status": "unknown", "modality": "unknown"}]
+        return []
 
     def name_of(self, ident: str) -> str:
         """A readable name for any id in this log."""
@@ -69,8 +118,8 @@ class State:
 
     def memberships(self, entity: str | None = None) -> list[dict[str, Any]]:
         """Every actor's status in one organization or body (or all), strongest status first."""
-        rows = [{"org": k[1], "id": k[2], "name": self.name_of(k[2]), "status": f.value, **self._cite(f)}
-                for k, f in self.facts.items() if k[0] == "member" and (entity is None or k[1] == entity)]
+        rows = [{"org": f.key[1], "id": f.key[2], "name": self.name_of(f.key[2]), "status": f.value, **self._cite(f)}
+                for f in self._of("member") if entity is None or f.key[1] == entity]
         return sorted(rows, key=lambda r: (r["org"], STATUS_ORDER.get(r["status"], 99), r["id"]))
 
     def members(self, org: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
@@ -86,8 +135,8 @@ class State:
 
     def body_members(self, org: str | None = None) -> list[dict[str, Any]]:
         """Statuses held in the organization's bodies (observers of an assembly, say)."""
-        bodies = {b["id"] for b in self.bodies(org)} | {k[1] for k in self.facts if k[0] == "member" and
-                                                        k[1].startswith(f"{org or self.org}.")}
+        bodies = {b["id"] for b in self.bodies(org)} | {f.key[1] for f in self._of("member") if
+                                                        f.key[1].startswith(f"{org or self.org}.")}
         return [r for r in self.memberships() if r["org"] in bodies]
 
     def forces(self, org: str | None = None) -> list[dict[str, Any]]:
@@ -99,9 +148,12 @@ class State:
                 continue
             fid = f.key[1]
             strength = self.facts.get(("strength", fid))
-            contributors = sorted(({"id": k[2], **self._cite(c)} for k, c in self.facts.items()
-                                   if k[0] == "contrib" and k[1] == fid), key=lambda r: r["id"])
-            out.append({"id": fid, **thaw(f.value), **self._cite(f), "contributors": contributors,
+            contributors = sorted(({"id": c.key[2], **self._cite(c)} for c in self._of("contrib")
+                                   if c.key[1] == fid), key=lambda r: r["id"])
+            value = thaw(f.value)
+            # A force whose source does not list every contributor leaves the others unknown, not absent.
+            value["contributors_complete"] = bool(value.get("contributors_complete"))
+            out.append({"id": fid, **value, **self._cite(f), "contributors": contributors,
                         "strength": strength.value["strength"] if strength else None,
                         "strength_unit": strength.value["unit"] if strength else None,
                         "strength_since": strength.since.text if strength else None})
@@ -144,9 +196,12 @@ class State:
 
     def to_dict(self) -> dict[str, Any]:
         """Everything, as plain JSON-ready data; ``members`` is the organization's own membership."""
+        coverage = self.coverage.to_dict(self.at.key if self.at else None) if self.coverage is not None else None
         return {
             "date": self.at.text if self.at else None,
             "log": self.log.id,
+            "coverage": coverage,
+            "answers": MEANINGS,
             "organization": self.organization(),
             "members": self.members(),
             "body_members": self.body_members(),
@@ -160,7 +215,7 @@ class State:
         }
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, State) and self.facts == other.facts
+        return isinstance(other, State) and self.facts == other.facts and self.alternatives == other.alternatives
 
     def __repr__(self) -> str:
         n = len(self.members(status="member"))

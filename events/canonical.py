@@ -94,6 +94,7 @@ def header_content(log: Log) -> dict[str, Any]:
     return {
         "orgsim_log": log.version, "id": log.id, "title": log.title, "organization": log.organization,
         "entities": thaw(log.entities), "sources": thaw(log.sources), "texts": [thaw(t) for t in log.texts],
+            **({"coverage": thaw(log.coverage)} if log.coverage else {}),
         "conflicts": [{"id": c.id, "question": c.question, "default": c.default, "reason": c.reason,
                        "readings": [{"id": r.id, "summary": r.summary, "lines": list(r.lines),
                                      "events": list(r.events)} for r in c.readings]} for c in log.conflicts],

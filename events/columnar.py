@@ -50,6 +50,7 @@ def header_of(log: Log) -> dict[str, Any]:
                                for r in c.readings]} for c in log.conflicts]
     return {"orgsim_log": log.version, "id": log.id, "title": log.title, "organization": log.organization,
             "entities": thaw(log.entities), "sources": thaw(log.sources), "texts": [thaw(t) for t in log.texts],
+            **({"coverage": thaw(log.coverage)} if log.coverage else {}),
             "conflicts": conflicts}
 
 

@@ -245,7 +245,7 @@ def lazy_log(header: Log, columns: EventColumns) -> Log:
     """A Log whose events are built from columns on demand (its ``by_id`` too)."""
     events = LazyEvents(columns)
     log = Log(header.id, header.title, header.organization, header.path, events,  # type: ignore[arg-type]
-              header.conflicts, header.entities, header.sources, header.texts, header.version)
+              header.conflicts, header.entities, header.sources, header.texts, header.version, header.coverage)
     object.__setattr__(log, "_by_id", LazyById(events))
     return log
 

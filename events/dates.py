@@ -63,8 +63,48 @@ class HistDate:
         """The last day this date can mean, or None if open-ended."""
         return None if self.upper is None else _dt.date.fromordinal(self.upper)
 
+    @property
+    def earliest(self) -> int | None:
+        """The first day this date can mean once its qualifier's margin is added (None if open).
+
+        >>> d = parse_date("2016-10~")
+        >>> _dt.date.fromordinal(d.earliest).isoformat(), _dt.date.fromordinal(d.latest).isoformat()
+        ('2016-09-01', '2016-11-30')
+        """
+        return None if self.lower is None else _widen(self.lower, self, -1)
+
+    @property
+    def latest(self) -> int | None:
+        """The last day this date can mean once its qualifier's margin is added (None if open)."""
+        return None if self.upper is None else _widen(self.upper, self, 1)
+
     def __str__(self) -> str:
         return self.text
+
+
+#: How far a qualified date reaches beyond its strict bounds: one unit of its precision each
+#: side for ``~`` (approximate) or ``?`` (uncertain), two for ``%`` (both), as EDTF's own
+#: library multiplies its padding. A range or season widens by a month.
+MARGIN_UNITS = {"day": ("days", 1), "month": ("months", 1), "year": ("years", 1), "decade": ("years", 10),
+                "season": ("months", 1), "range": ("months", 1)}
+
+
+def _widen(ordinal: int, date: HistDate, sign: int) -> int:
+    """Move a bound outward by the documented margin of the date's qualifiers."""
+    steps = int(date.approximate) + int(date.uncertain)
+    if not steps:
+        return ordinal
+    unit, size = MARGIN_UNITS[date.precision]
+    d = _dt.date.fromordinal(ordinal)
+    n = sign * steps * size
+    if unit == "days":
+        return ordinal + n
+    months = d.year * 12 + d.month - 1 + (n if unit == "months" else 12 * n)
+    y, m = divmod(months, 12)
+    if sign < 0:
+        return _dt.date(y, m + 1, 1).toordinal()
+    nxt = _dt.date(y + (m == 11), (m + 1) % 12 + 1, 1)
+    return nxt.toordinal() - 1
 
 
 def _bounds_simple(y: int, m: int | None, d: int | None) -> tuple[int, int]:

@@ -143,6 +143,8 @@ class Log:
     sources: Mapping[str, Any] = field(default_factory=FrozenDict)
     texts: tuple[Mapping[str, Any], ...] = ()
     version: int = 2
+    #: What the log claims to record: ``organizations``, ``from`` and ``to`` (see ``engine/coverage.py``).
+    coverage: Mapping[str, Any] = field(default_factory=FrozenDict)
 
     def event(self, event_id: str) -> Event:
         """The event with this id (KeyError if there is none)."""
@@ -165,4 +167,4 @@ class Log:
         path = self.path if self.path.endswith("#derived") else f"{self.path}#derived"
         return Log(self.id, self.title, self.organization, path,
                    tuple(sorted(events, key=lambda e: e.sort_key)), self.conflicts,
-                   self.entities, self.sources, self.texts, self.version)
+                   self.entities, self.sources, self.texts, self.version, self.coverage)

@@ -25,7 +25,7 @@ EVENT_FIELDS = frozenset({"id", "date", "kind", "org", "actors", "target", "payl
                           "provenance", "rationale", "derived_by", "confidence", "note", "seq"})
 # `record` is written by `orgsim store export` (recording times and hashes); the engine does not read it.
 HEADER_FIELDS = frozenset({"orgsim_log", "id", "title", "organization", "entities", "sources",
-                           "texts", "conflicts", "events", "record"})
+                           "texts", "conflicts", "events", "record", "coverage"})
 ENTITY_GROUPS = ("organizations", "others", "states")
 
 
@@ -307,6 +307,27 @@ def _conflicts(raw: Any, path: str, known: set[str]) -> tuple[Conflict, ...]:
     return tuple(out)
 
 
+def _coverage(raw: Any, path: str) -> dict:
+    """The header's ``coverage``: which organizations the log records, from and to which dates."""
+    if raw is None:
+        return {}
+    line = _line(raw, 1)
+    raw = strip_lines(_mapping(raw, "coverage", path, line))
+    unknown = set(raw) - {"organizations", "from", "to"}
+    if unknown:
+        raise _fail(f"unknown coverage field {_first(unknown)!r} (use organizations, from, to)", path, line)
+    orgs = raw.get("organizations", [])
+    if not isinstance(orgs, list) or not all(isinstance(o, str) and o for o in orgs):
+        raise _fail("coverage.organizations must be a list of organization ids", path, line)
+    for end in ("from", "to"):
+        if end in raw:
+            try:
+                parse_date(str(raw[end]))
+            except DateError as exc:
+                raise _fail(f"coverage.{end}: {exc}", path, line) from None
+    return {k: (str(v) if k != "organizations" else list(v)) for k, v in raw.items()}
+
+
 def parse_log(data: Any, path: str) -> Log:
     """Validate a parsed YAML document and build the Log (events in replay order)."""
     if not isinstance(data, dict):
@@ -334,6 +355,7 @@ def parse_log(data: Any, path: str) -> Log:
     texts = data.get("texts") or []
     if not isinstance(texts, list) or not all(isinstance(t, dict) for t in texts):
         raise _fail("texts must be a list of mappings (id, source, lines, now)", path, _line(data, 1))
+    coverage = _coverage(data.get("coverage"), path)
     ids = _Ids(entities, path)
     raw_events = data.get("events")
     if not isinstance(raw_events, list):
@@ -350,7 +372,7 @@ def parse_log(data: Any, path: str) -> Log:
         id=str(data.get("id", "log")), title=str(data.get("title", "")), organization=org, path=path,
         events=tuple(sorted(events, key=lambda e: e.sort_key)), conflicts=conflicts,
         entities=freeze(entities), sources=freeze(header_sources),
-        texts=tuple(freeze(strip_lines(t)) for t in texts), version=SCHEMA_VERSION,
+        texts=tuple(freeze(strip_lines(t)) for t in texts), version=SCHEMA_VERSION, coverage=freeze(coverage),
     )
 
 

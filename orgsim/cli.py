@@ -16,7 +16,7 @@ from orgsim.engine.frames import events_frame, membership_frame
 from orgsim.engine.history import History
 from orgsim.events import bundled_log_path
 from orgsim.events.canonical import log_hash
-from orgsim.events.dates import DateError
+from orgsim.events.dates import DateError, ordinal_to_iso
 from orgsim.events.errors import InputError
 from orgsim.events.store_view import load_any
 from orgsim.events.vocabulary import KINDS, kinds_markdown
@@ -108,24 +108,36 @@ def validate(log_file: str | None, log_path: str | None, check_order: bool) -> N
 
 
 STATE_SECTIONS = {
-    "members": ["id", "name", "status", "since", "event", "source_line"],
-    "body_members": ["org", "id", "name", "status", "since", "event", "source_line"],
-    "bodies": ["id", "name", "parent", "type", "since", "event", "source_line"],
-    "forces": ["id", "name", "parent", "since", "contributors", "strength", "strength_since", "event"],
-    "rules": ["id", "title", "since", "event", "source_line"],
-    "offices": ["id", "title", "holder", "term", "since", "event"],
-    "protocols": ["id", "title", "status", "since", "event"],
-    "other_memberships": ["org", "id", "status", "since", "event"],
+    "members": ["id", "name", "status", "since", "answer", "event", "source_line"],
+    "body_members": ["org", "id", "name", "status", "since", "answer", "event", "source_line"],
+    "bodies": ["id", "name", "parent", "type", "since", "answer", "event", "source_line"],
+    "forces": ["id", "name", "parent", "since", "answer", "contributors", "strength", "strength_since", "event"],
+    "rules": ["id", "title", "standing", "since", "answer", "event", "source_line"],
+    "offices": ["id", "title", "holder", "term", "since", "answer", "event"],
+    "protocols": ["id", "title", "status", "since", "answer", "event"],
+    "other_memberships": ["org", "id", "status", "since", "answer", "event"],
 }
+STATE_CSV = ["section", "id", "name", "status", "since", "modality", "start_earliest", "start_latest",
+             "end_earliest", "end_latest", "event", "source_line"]
+
+
+def warn_coverage(history: History, day: int) -> None:
+    """One line on stderr when a date lies outside what the log covers (the answer there is unknown)."""
+    cov = history.coverage
+    if not cov.inside(day):
+        print(f"orgsim: warning: {ordinal_to_iso(day)} is outside the log's coverage ({cov.text}): "
+              f"what it does not record there is unknown, and what it records is only presumed", file=sys.stderr)
 
 
 @cli.command()
 @click.option("--at", "at", required=True, help="Date: YYYY, YYYY-MM or YYYY-MM-DD (a period means its first day).")
+@click.option("--certain-only", is_flag=True, help="Only what holds under every reading of the log's dates.")
 @format_option
 @log_options
-def state(history: History, at: str, fmt: str) -> None:
-    """Members and their status, bodies, forces, rules and office holders at a date."""
-    s = history.at(at)
+def state(history: History, at: str, fmt: str, certain_only: bool) -> None:
+    """Members and their status, bodies, forces, rules and office holders at a date, each with its answer."""
+    s = history.at(at, certain_only=certain_only)
+    warn_coverage(history, s.at.key)
     data = s.to_dict()
     if fmt == "json":
         print(to_json({**data, "log_hash": log_hash(history.log)}))
@@ -136,8 +148,9 @@ def state(history: History, at: str, fmt: str) -> None:
             for r in data[section]:
                 rows.append({"section": section, "id": r["id"], "name": r.get("name") or r.get("title"),
                              "status": r.get("status") or r.get("holder"), "since": r["since"],
+                             **{k: r.get(k) for k in STATE_CSV[5:10]},
                              "event": r["event"], "source_line": r.get("source_line")})
-        emit(rows, ["section", "id", "name", "status", "since", "event", "source_line"], "csv")
+        emit(rows, STATE_CSV, "csv")
         return
     org = data["organization"]
     if org is None:
@@ -151,9 +164,18 @@ def state(history: History, at: str, fmt: str) -> None:
     for section, cols in STATE_SECTIONS.items():
         rows = data[section]
         if section == "forces":
-            rows = [{**r, "contributors": [c["id"] for c in r["contributors"]]} for r in rows]
+            rows = [{**r, "contributors": _contributors(r)} for r in rows]
         if rows:
             emit(rows, cols, "table", title=section.replace("_", " "))
+
+
+def _contributors(force: dict) -> str:
+    """A force's contributors in words, saying when the sources leave the others unknown."""
+    named = [c["id"] + ("" if c.get("modality") in (None, "certain") else f" ({c['modality']})")
+             for c in force["contributors"]]
+    if force.get("contributors_complete"):
+        return ", ".join(named) or "none"
+    return (", ".join(named) + "; others not stated") if named else "not stated"
 
 
 EVENT_COLUMNS = ["id", "date", "kind", "actors", "target", "source_line", "org", "precision", "confidence"]
