@@ -117,7 +117,22 @@ def _no_earlier_than_parent(table: Any) -> None:
     floors = np.array([earliest.get(n, 0) for n in table.names], np.int64)
     floor = np.minimum(floors[table.ent], table.start)
     table.s_lo = np.maximum(table.s_lo, floor)
+    _after_previous_status(table)
     table.e_lo = np.where(table.e_lo == OPEN_END, OPEN_END, np.maximum(table.e_lo, table.s_lo))
+
+
+def _after_previous_status(table: Any) -> None:
+    """A status cannot begin before the one it follows did: a withdrawal known "by 2016" from an
+    organization joined in 1999 reaches back to 1999, not to the organization's founding."""
+    if len(table.ent) < 2:
+        return
+    same = (table.ent[1:] == table.ent[:-1]) & (table.actor[1:] == table.actor[:-1])
+    for _ in range(64):  # one pass per link of the longest chain of statuses
+        raised = np.where(same, np.maximum(table.s_lo[1:], np.minimum(table.s_lo[:-1], table.start[1:])),
+                          table.s_lo[1:])
+        if (raised == table.s_lo[1:]).all():
+            break
+        table.s_lo[1:] = raised
 
 
 def _positions(cols: EventColumns, ids: list[str]) -> Mapping[str, int]:

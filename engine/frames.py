@@ -52,7 +52,13 @@ def events_frame(history: History, events: list | None = None) -> pd.DataFrame:
     evs = history.log.events if events is None else events
     return pd.DataFrame([{
         "id": e.id, "date": e.date.text, "first_day": e.date.first.isoformat(), "precision": e.date.precision,
+        "earliest": _iso_or_none(e.date.earliest), "latest": _iso_or_none(e.date.latest),
         "kind": e.kind, "org": e.org, "actors": " ".join(e.actors), "target": e.target or "",
         "source_line": e.source_line, "confidence": e.confidence,
-    } for e in evs], columns=["id", "date", "first_day", "precision", "kind", "org", "actors", "target",
-                               "source_line", "confidence"])
+    } for e in evs], columns=["id", "date", "first_day", "precision", "earliest", "latest", "kind", "org", "actors",
+                               "target", "source_line", "confidence"])
+
+
+def _iso_or_none(ordinal: int | None) -> str | None:
+    """The earliest or latest day a date can mean, as ISO; None where it is open."""
+    return None if ordinal is None else ordinal_to_iso(ordinal)

@@ -95,3 +95,30 @@ def replay(log: Log, until: int | None = None, *, readings: Mapping[str, str] | 
         else:
             result.skipped.append(Skipped(ev, reason))
     return result
+
+
+def span_of(ev: Event, floor: int = 0) -> tuple[int, int]:
+    """The first and last day an event's date can mean (an open start reaches back to ``floor``)."""
+    d = ev.date
+    lo = d.earliest if d.earliest is not None else min(floor, d.key)
+    hi = d.latest if d.latest is not None else 1 << 40
+    return lo, hi
+
+
+def uncertain_order(log: Log, ev: Event) -> list[Event]:
+    """Events about the same organization and actors whose dates overlap this one's, so that which
+    came first is not known: a presupposition that fails in the log's order may be met in another."""
+    lo, hi = span_of(ev)
+    about = {ev.target or ev.org}
+    actors = set(ev.actors)
+    out = []
+    for other in log.events:
+        if other.id == ev.id or (other.target or other.org) not in about:
+            continue
+        if actors and not actors & set(other.actors):
+            continue
+        olo, ohi = span_of(other)
+        if olo <= hi and lo <= ohi and (lo != hi or olo != ohi):
+            out.append(other)
+    return out
+

@@ -178,7 +178,16 @@ def _contributors(force: dict) -> str:
     return (", ".join(named) + "; others not stated") if named else "not stated"
 
 
-EVENT_COLUMNS = ["id", "date", "kind", "actors", "target", "source_line", "org", "precision", "confidence"]
+BOUND_COLUMNS = ("start_earliest", "start_latest", "end_earliest", "end_latest")
+
+
+def _iso_day(value: Any) -> str | None:
+    """A frame's date cell as ISO text (None for NaT)."""
+    return None if value is None or value != value else value.date().isoformat()
+
+
+EVENT_COLUMNS = ["id", "date", "kind", "actors", "target", "source_line", "org", "precision", "earliest", "latest",
+                 "confidence"]
 
 
 @cli.command()
@@ -213,8 +222,11 @@ def timeline(history: History, fmt: str, output: str | None) -> None:
         steps = [f"{r.status} {r.start_text}" for r in g.itertuples()]
         rows.append({"id": member, "statuses": " → ".join(steps), "intervals": len(g)})
     if fmt == "json":
-        print(to_json([{"id": m, "intervals": [{"status": r.status, "from": r.start_text, "to": r.end_text,
-                                                 "event": r.start_event} for r in g.itertuples()]}
+        print(to_json([{"id": m, "intervals": [{"status": r.status, "from": r.start_text,
+                                                 "to": r.end_text if isinstance(r.end_text, str) else None,
+                                                 "event": r.start_event, "modality": r.modality,
+                                                 **{c: _iso_day(getattr(r, c)) for c in BOUND_COLUMNS}}
+                                                for r in g.itertuples()]}
                        for m, g in df.groupby("member", sort=True)]))
         return
     emit(rows, ["id", "statuses"], fmt, title=f"{history.org}: statuses through time")

@@ -37,6 +37,7 @@ class Link:
     end: int  # OPEN_END: still holds at the end of the log
     start_event: str
     end_event: str | None
+    bounds: Any = None  # engine.answers.Answer: the earliest and latest start and end
 
 
 def organization_ids(history: History) -> set[str]:
@@ -53,15 +54,15 @@ def is_state(ident: str, organizations: set[str]) -> bool:
 def links(history: History) -> list[Link]:
     """Every membership, contribution and part-of interval of the whole history."""
     out = []
-    for fact, start, end, ender in history.index.intervals():
+    for fact, start, end, ender, b in history.index.spans():
         cat, key = fact.key[0], fact.key
         if cat == "member":
             out.append(Link(key[2], key[1], EDGE_TYPE.get(fact.value, "member_of"), fact.value,
-                            start, end, fact.event, ender))
+                            start, end, fact.event, ender, b))
         elif cat == "contrib":
-            out.append(Link(key[2], key[1], "contributes_to", "", start, end, fact.event, ender))
+            out.append(Link(key[2], key[1], "contributes_to", "", start, end, fact.event, ender, b))
         elif cat in ("body", "force"):
-            out.append(Link(key[1], fact.value["parent"], "part_of", "", start, end, fact.event, ender))
+            out.append(Link(key[1], fact.value["parent"], "part_of", "", start, end, fact.event, ender, b))
     return out
 
 
@@ -120,10 +121,16 @@ def history_gexf_graph(history: History) -> nx.DiGraph:
             continue  # former members are not drawn (as in state_graph); a same-day interval is empty
         g.add_edge(k.source, k.target)
         data = g.edges[k.source, k.target]
-        spans.setdefault((k.source, k.target), []).append((k.start, k.end))
-        # 'status' and 'relation' are dynamic attributes: (value, first day, last day) per interval.
+        b = k.bounds
+        # Spells are the certain interval; an interval that is never certain is spelled over what is possible.
+        start, end = (b.start_latest, b.end_earliest) if b.start_latest < b.end_earliest else \
+            (b.start_earliest, b.end_latest)
+        spans.setdefault((k.source, k.target), []).append((start, end))
+        # 'status', 'relation' and 'modality' are dynamic attributes: (value, first day, last day) per interval.
         data.setdefault("status", []).append((k.status, _day(k.start), _last_day(k.end)))
         data.setdefault("relation", []).append((k.relation, _day(k.start), _last_day(k.end)))
+        data.setdefault("modality", []).extend(_modality_spells(b))
+        data["bounds"] = "; ".join(filter(None, [data.get("bounds"), _bounds_text(b)]))
     for u, v, data in g.edges(data=True):
         data["spells"] = _spells(spans[u, v])
         # 'type' on a GEXF edge means directed/undirected, so the relation goes in the label.
@@ -134,6 +141,25 @@ def history_gexf_graph(history: History) -> nx.DiGraph:
         own = lifetimes.get(node) or merge([s for e in [*g.in_edges(node), *g.out_edges(node)] for s in spans[e]])
         g.nodes[node].update(node_info(history, node), spells=_spells(own))
     return g
+
+
+def _modality_spells(b: Any) -> list[tuple[str, str, str | None]]:
+    """(answer, first day, last day) over an interval: possible before its latest start and after its earliest end."""
+    if b.start_latest >= b.end_earliest:
+        return [("possible", _day(b.start_earliest), _last_day(b.end_latest))]
+    out = []
+    if b.start_earliest < b.start_latest:
+        out.append(("possible", _day(b.start_earliest), _last_day(b.start_latest)))
+    out.append(("certain", _day(b.start_latest), _last_day(b.end_earliest)))
+    if b.end_earliest != OPEN_END and b.end_earliest < b.end_latest:
+        out.append(("possible", _day(b.end_earliest), _last_day(b.end_latest)))
+    return out
+
+
+def _bounds_text(b: Any) -> str:
+    """An interval's bounds in words: 'start 2006-08-01..2006-08-31, end open'."""
+    end = "open" if b.end_earliest == OPEN_END else f"{_day(b.end_earliest)}..{_last_day(b.end_latest) or 'open'}"
+    return f"start {_day(b.start_earliest)}..{_day(b.start_latest)}, end {end}"
 
 
 def _spells(spans: list[tuple[int, int]]) -> list[tuple[str, str | None]]:
@@ -180,7 +206,9 @@ def history_json(history: History) -> dict[str, Any]:
     - ``edges``: one per interval: ``source``, ``target``, ``relation``, ``status``,
       ``start`` (first day, ISO), ``end`` (first day it no longer holds; null if it still
       holds at the end of the log), ``start_text``/``end_text`` (the dates as written in
-      the log) and ``start_event``/``end_event``;
+      the log), ``start_event``/``end_event``, and the bounds ``start_earliest``,
+      ``start_latest``, ``end_earliest``, ``end_latest`` (null where open) and
+      ``attested_until`` (the last day a text attests it);
     - ``events``: ``id``, ``date`` (as written), ``first_day``, ``precision``, ``kind``,
       ``org``, ``actors``, ``target``, ``source_line``, and ``applied`` (false for an
       event set aside by the replay, with ``set_aside`` giving the reason).
@@ -191,7 +219,8 @@ def history_json(history: History) -> dict[str, Any]:
               "start": _day(k.start), "end": None if k.end == OPEN_END else _day(k.end),
               "start_text": by_id[k.start_event].date.text,
               "end_text": by_id[k.end_event].date.text if k.end_event else None,
-              "start_event": k.start_event, "end_event": k.end_event} for k in links(history)]
+              "start_event": k.start_event, "end_event": k.end_event, **_bounds_json(k.bounds)}
+             for k in links(history)]
     spans = existence(history)
     ids = sorted({e["source"] for e in edges} | {e["target"] for e in edges} | set(spans))
     nodes = [{"id": i, **node_info(history, i),
@@ -206,6 +235,12 @@ def history_json(history: History) -> dict[str, Any]:
                                            "log_hash": log_hash(history.log)},
             "intervals": "[start, end): start is the first day, end the first day it no longer holds",
             "nodes": nodes, "edges": edges, "events": events}
+
+
+def _bounds_json(b: Any) -> dict[str, Any]:
+    d = b.to_dict()
+    d.pop("modality")
+    return d
 
 
 def history_json_text(history: History) -> str:

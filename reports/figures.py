@@ -28,12 +28,18 @@ from .style import (EDGE_STYLE, NODE_STYLE, STATUS_COLORS, caption_events,  # no
 LABEL_SIZE = 7
 
 
-def _draw_edge(ax, a: tuple, b: tuple, etype: str, status: str) -> None:
+#: How each answer is drawn, the same in every figure: certain solid, possible dashed, presumed faded.
+ANSWER_STYLE = {"certain": ("-", 0.7, 1.0), "possible": ((0, (3, 2)), 0.7, 0.55), "presumed": ("-", 0.3, 0.45)}
+
+
+def _draw_edge(ax, a: tuple, b: tuple, etype: str, status: str, modality: str = "certain") -> None:
     color, rad, dashes = EDGE_STYLE.get(etype, ("#adb5bd", 0.0, "-"))
     if etype in ("member_of",):
         color = STATUS_COLORS.get(status, color)
+    line, alpha, _node_alpha = ANSWER_STYLE.get(modality, ANSWER_STYLE["certain"])
     ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-", connectionstyle=f"arc3,rad={rad}", color=color,
-                                 linestyle=dashes, linewidth=0.9, alpha=0.7, zorder=1))
+                                 linestyle=line if modality != "certain" else dashes, linewidth=0.9, alpha=alpha,
+                                 zorder=1, gid=f"edge:{modality}"))
 
 
 def draw_network(ax, history: History, date: HistDate, layout: Layout, title: bool = True,
@@ -46,7 +52,8 @@ def draw_network(ax, history: History, date: HistDate, layout: Layout, title: bo
     g = state_graph(state)
     org = history.org
     for a, b, data in g.edges(data=True):
-        _draw_edge(ax, layout.pos[a], layout.pos[b], data["type"], data.get("status", ""))
+        _draw_edge(ax, layout.pos[a], layout.pos[b], data["type"], data.get("status", ""),
+                   data.get("modality", "certain"))
     for n, data in g.nodes(data=True):
         x, y = layout.pos[n]
         marker, size, color = NODE_STYLE[data["type"]]
@@ -54,7 +61,9 @@ def draw_network(ax, history: History, date: HistDate, layout: Layout, title: bo
             statuses = [d.get("status") for _, _, d in g.out_edges(n, data=True)]
             best = next((s for s in STATUS_COLORS if s in statuses), None)
             color = STATUS_COLORS.get(best, color)
+        modality = data.get("modality", "certain")
         ax.scatter([x], [y], s=size, marker=marker, c=color, edgecolors="#212529", linewidths=0.5, zorder=3,
+                   alpha=ANSWER_STYLE[modality][2], linestyle="--" if modality == "possible" else "-",
                    gid=f"node:{n}")
         if n in highlight:
             ax.scatter([x], [y], s=size * 3.2, marker="o", facecolors="none", edgecolors="#e03131", linewidths=1.6,
@@ -75,7 +84,9 @@ def draw_network(ax, history: History, date: HistDate, layout: Layout, title: bo
     if title:
         info = state.organization()
         name = f"{info['name']} ({info['short']})" if info else org
-        ax.set_title(f"{name} on {date.text} ({date.precision} precision)", fontsize=10, loc="left")
+        cov = history.coverage
+        outside = "" if cov.inside(date.key) else f": outside the log's coverage ({cov.text}), not known"
+        ax.set_title(f"{name} on {date.text} ({date.precision} precision){outside}", fontsize=10, loc="left")
         caption = caption_events(history, date)
         ax.text(LEFT_X - 2.5, -1.5, caption, fontsize=6.5, va="bottom", ha="left", wrap=True, color="#495057",
                 gid="caption")

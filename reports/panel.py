@@ -5,7 +5,10 @@ layout (``ccode, year, state``), so that a COW import exports back to its origin
 
 One row per state and year, one column per organization, each cell a COW-style code
 for the state's status on 1 July of that year (the codebook is in the README,
-"The state-year panel").
+"The state-year panel"). Silence is not absence: a cell the log does not cover (an
+organization it only names, a year outside its coverage) is ``-9``, and so is a cell
+where the status only possibly holds that day (its start or end is not known that
+precisely); a presumed status (carried forward past its last attestation) is coded as held.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ CODES = {"member": 1, "associate": 2, "observer": 3, "partner": 3, "unknown": -9
          "signatory": 0, "suspended": 0, "withdrawn": 0, "not_renewed": 0}
 NO_MEMBERSHIP = 0
 NOT_IN_EXISTENCE = -1
+UNKNOWN = -9
 #: COW measures status at mid-year.
 MEASURED_ON = "07-01"
 
@@ -64,11 +68,14 @@ def exists(state: State, org: str, external: frozenset[str]) -> bool:
 
 
 def code(state: State, org: str, member: str, external: frozenset[str]) -> int:
-    """The COW code of one state's status in one organization on the state's date."""
+    """The COW code of one state's status in one organization on the state's date (-9 where the log does not know)."""
     if not exists(state, org, external):
         return NOT_IN_EXISTENCE
-    fact = state.facts.get(("member", org, member))
-    return NO_MEMBERSHIP if fact is None else CODES.get(fact.value, NO_MEMBERSHIP)
+    rows = state.status_of(org, member)
+    if not rows:
+        return NO_MEMBERSHIP
+    held = [r for r in rows if r.get("modality") in (None, "certain", "presumed")]
+    return CODES.get(held[0]["status"], NO_MEMBERSHIP) if held else UNKNOWN
 
 
 def state_year_panel(history: History) -> pd.DataFrame:
@@ -148,16 +155,25 @@ def cow_state_year_frame(history: History) -> pd.DataFrame:
         if fact.key[1] in exists and fact.value.get("status") != "dissolved":
             exists[fact.key[1]] |= (july >= start) & (july < end)
     cells = {}
+    cov = history.coverage
+    outside = (july < cov.start) | (july > cov.end)
     for o, _c in orgs:
         if o in external:
             exists[o][:] = True
-        cells[o] = np.where(exists[o], NO_MEMBERSHIP, NOT_IN_EXISTENCE).astype(np.int8)
-    for fact, start, end, _x in history.index.intervals("member"):
-        org, state = fact.key[1], fact.key[2]
-        if org in cells and state in by_state:
-            ix = by_state[state]
-            hit = ix[(july[ix] >= start) & (july[ix] < end) & exists[org][ix]]
-            cells[org][hit] = CODES.get(fact.value, NO_MEMBERSHIP)
+        silent = UNKNOWN if not cov.covers(o) else NO_MEMBERSHIP
+        cells[o] = np.where(exists[o], np.where(outside, UNKNOWN, silent), NOT_IN_EXISTENCE).astype(np.int8)
+    spans = [s for s in history.index.spans("member") if s[0].key[1] in cells and s[0].key[2] in by_state]
+    # Possible first, then held: a status that certainly (or presumably) holds wins over one that only may.
+    for held in (False, True):
+        for fact, _start, _end, _x, b in spans:
+            ix = by_state[fact.key[2]]
+            day = july[ix]
+            if held:
+                hit = ix[(day >= b.start_latest) & (day < b.end_earliest) & exists[fact.key[1]][ix]]
+                cells[fact.key[1]][hit] = CODES.get(fact.value, NO_MEMBERSHIP)
+            else:
+                hit = ix[(day >= b.start_earliest) & (day < b.end_latest) & exists[fact.key[1]][ix]]
+                cells[fact.key[1]][hit] = UNKNOWN
     entities = history.log.entities.get("organizations") or {}
     for o, _c in orgs:  # -1 cells COW writes for one state while the organization exists
         for state, spans in ((entities.get(o) or {}).get("cow") or {}).get("not_coded", {}).items():

@@ -1,10 +1,14 @@
 """The data an HTML report embeds: the log's head, its fact intervals, events and conflicts, as plain JSON.
 
 The page's time slider answers a date in the browser from ``facts`` with the
-engine's own rule: a fact holds on day ``d`` when ``start <= d < end`` (an open
-end is ``null``). Days are proleptic Gregorian ordinals, as in the engine.
+engine's own rule (``engine/answers.py``): a fact may hold on day ``d`` when
+``start_earliest <= d < end_latest``; it is certain when ``start_latest <= d <
+end_earliest``, presumed when that holds but nothing ended it and ``d`` is after its
+last attestation or the log's coverage, possible otherwise (an open bound is
+``null``). Days are proleptic Gregorian ordinals, as in the engine.
 
->>> from orgsim.engine.history import History
+>>> from orgsim.engine.answers import MEANINGS, decide
+from orgsim.engine.history import History
 >>> h = History.load_bundled()
 >>> data = report_data(h)
 >>> day = h.at("2007-06-01").at.key
@@ -20,6 +24,7 @@ import platform
 from importlib import metadata
 from typing import Any
 
+from orgsim.engine.answers import MEANINGS, decide
 from orgsim.engine.history import History
 from orgsim.engine.index import OPEN_END
 from orgsim.engine.state import STATUS_ORDER, State
@@ -54,20 +59,39 @@ def head(history: History) -> dict[str, Any]:
 def fact_rows(history: History) -> list[dict[str, Any]]:
     """Every fact interval of the index: key, value, [start, end) as ordinals and ISO, since text, events."""
     rows = []
-    for fact, start, end, ender in history.index.intervals():
+    for fact, start, end, ender, b in history.index.spans():
         is_open = end == OPEN_END  # int64 max does not survive a JS number: open ends are null
         rows.append({
             "key": list(fact.key), "value": thaw(fact.value),
             "start": start, "end": None if is_open else end,
             "start_iso": ordinal_to_iso(start), "end_iso": None if is_open else ordinal_to_iso(end),
             "since": fact.since.text, "event": fact.event, "ended_by": ender,
+            "start_earliest": b.start_earliest, "start_latest": b.start_latest,
+            "end_earliest": _open(b.end_earliest), "end_latest": _open(b.end_latest), "attested": _open(b.attested),
+            "bounds": b.words() if b.start_latest < b.end_earliest else "possibly: " + _span_words(b),
         })
     return rows
 
 
+def _open(ordinal: int) -> int | None:
+    return None if ordinal == OPEN_END else ordinal
+
+
+def _span_words(b: Any) -> str:
+    end = "later" if b.end_latest == OPEN_END else ordinal_to_iso(b.end_latest)
+    return f"some time between {ordinal_to_iso(b.start_earliest)} and {end}"
+
+
 def facts_on(data: dict[str, Any], day: int) -> list[dict[str, Any]]:
-    """The embedded facts that hold on a day ordinal: the same rule the page's script applies."""
-    return [f for f in data["facts"] if f["start"] <= day and (f["end"] is None or day < f["end"])]
+    """The embedded facts that may hold on a day ordinal, each with its ``modality``: the page's own rule."""
+    out = []
+    for f in data["facts"]:
+        big = lambda v: OPEN_END if v is None else v  # noqa: E731
+        modality = decide(day, f["start_earliest"], f["start_latest"], big(f["end_earliest"]), big(f["end_latest"]),
+                          big(f["attested"]), data["cover"]["end"])
+        if modality:
+            out.append({**f, "modality": modality})
+    return out
 
 
 def _sources(ev: Event) -> list[dict[str, Any]]:
@@ -124,4 +148,6 @@ def report_data(history: History) -> dict[str, Any]:
         "min_day": first, "max_day": last,
         "change_days": sorted({f["start"] for f in facts} | {f["end"] for f in facts if f["end"] is not None}),
         "status_order": STATUS_ORDER, "names": names(history, facts), "facts": facts,
+        "cover": {"start": history.coverage.start, "end": history.coverage.end, "text": history.coverage.text},
+        "meanings": MEANINGS,
     }

@@ -41,7 +41,8 @@ class Branch:
     @property
     def invalidated(self) -> list[dict]:
         """Events the branch could not apply, with the reason (alternative readings excluded)."""
-        return [{"event": s.event.id, "date": s.event.date.text, "kind": s.event.kind, "reason": s.reason}
+        return [{"event": s.event.id, "date": s.event.date.text, "kind": s.event.kind,
+                 "reason": s.reason + _possibly(self.history.log, s.event)}
                 for s in self.history.skipped if "not selected" not in s.reason]
 
     @property
@@ -49,6 +50,17 @@ class Branch:
         """Events set aside because they embody a source reading that is not selected."""
         return [{"event": s.event.id, "reason": s.reason} for s in self.history.skipped
                 if "not selected" in s.reason]
+
+
+def _possibly(log: Log, ev: Event) -> str:
+    """Say so when the failure rests on an order of events that imprecise dates leave open."""
+    from orgsim.engine.replay import uncertain_order
+
+    others = uncertain_order(log, ev)
+    if not others:
+        return ""
+    named = ", ".join(f"{o.id} ({o.date.text})" for o in others[:3])
+    return f"; only under this reading of the dates: its date ({ev.date.text}) overlaps {named}, so it may be met"
 
 
 def _rationale(iv: Intervention, scenario: Scenario) -> str:

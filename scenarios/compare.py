@@ -48,6 +48,16 @@ def timeline_differences(base: list[dict], alt: list[dict]) -> list[dict[str, st
     return [d for d in out if d["baseline"] != d["branch"]]
 
 
+def answer_differences(baseline: History, branch: History, date: str) -> list[dict[str, Any]]:
+    """Facts present in both at the date whose answer (certain, possible, presumed) differs."""
+    def answers(h: History) -> dict[tuple, str]:
+        return {(f.key, str(f.value)): a.modality for f, a, _r in h.index.answers_at(as_date(date).key)}
+
+    a, b = answers(baseline), answers(branch)
+    return [{"key": list(k[0]), "value": k[1], "baseline": a[k], "branch": b[k]}
+            for k in sorted(set(a) & set(b), key=str) if a[k] != b[k]]
+
+
 def compare(branch: Branch, at: str | None = None) -> dict[str, Any]:
     """Everything a reader needs to judge the counterfactual, as plain data."""
     s = branch.scenario
@@ -64,6 +74,7 @@ def compare(branch: Branch, at: str | None = None) -> dict[str, Any]:
         "baseline": base,
         "branch": alt,
         "differences": _differences(base, alt),
+        "answer_differences": answer_differences(branch.baseline, branch.history, date),
         "timeline": timelines,
         "timeline_differences": timeline_differences(timelines["baseline"], timelines["branch"]),
         "invalidated": branch.invalidated,

@@ -19,9 +19,28 @@
     return WEEKDAYS[d.getUTCDay()] + ", " + d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear();
   }
 
-  // The engine's rule (engine/index.py): a fact holds on day d when start <= d < end; a null end is open.
+  // The engine's rule (engine/answers.py): a fact may hold on day d when start_earliest <= d < end_latest;
+  // it is certain when start_latest <= d < end_earliest, presumed when certain but nothing ended it and d
+  // is after its last attestation or after the log's coverage, possible otherwise. A null bound is open.
+  function answerOn(f, day) {
+    var after = function (v) { return v === null || day < v; };
+    if (!(f.start_earliest <= day && after(f.end_latest))) { return null; }
+    if (!(f.start_latest <= day && after(f.end_earliest))) { return "possible"; }
+    var carried = (f.end_earliest === null && f.attested !== null && day > f.attested) || day > DATA.cover.end;
+    return carried ? "presumed" : "certain";
+  }
   function factsOn(day) {
-    return DATA.facts.filter(function (f) { return f.start <= day && (f.end === null || day < f.end); });
+    var out = [];
+    DATA.facts.forEach(function (f) {
+      var m = answerOn(f, day);
+      if (m) { out.push(Object.assign({modality: m}, f)); }
+    });
+    return out;
+  }
+  function answerCell(f) {
+    var words = f.modality === "certain" ? "certain" : f.modality === "presumed" ? "presumed" : "possible";
+    return el("span", {"class": "answer " + f.modality, "data-answer": f.modality,
+                       title: DATA.meanings[f.modality] + (f.bounds ? " — " + f.bounds : "")}, [words]);
   }
 
   function el(tag, attrs, children) {
@@ -49,6 +68,11 @@
   function renderState(day) {
     var facts = factsOn(day);
     var org = DATA.org;
+    var inside = DATA.cover.start <= day && day <= DATA.cover.end;
+    var cov = document.getElementById("coverage-line");
+    cov.textContent = inside ? "" : "Outside the log's coverage (" + DATA.cover.text + "): unknown — " +
+      DATA.meanings.unknown + ". What is shown is only presumed.";
+    cov.setAttribute("data-answer", inside ? "inside" : "unknown");
     var orgFact = facts.filter(function (f) { return f.key[0] === "org" && f.key[1] === org; })[0];
     document.getElementById("org-line").textContent = orgFact
       ? orgFact.value.name + " (" + orgFact.value.short + "): treaty " + String(orgFact.value.status).replace(/_/g, " ") +
@@ -70,16 +94,16 @@
     fill(document.querySelector("#members tbody"), members.map(function (f) {
       var who = el("span", {}, [el("span", {"class": "id"}, [f.key[2]]), " " + nameOf(f.key[2])]);
       var status = el("span", {"class": "status " + f.value, "data-status": f.value}, [String(f.value).replace(/_/g, " ")]);
-      return {id: f.key[2], tds: [who, status, since(f), eventLink(f.event)]};
-    }), 4, "none");
+      return {id: f.key[2], tds: [who, status, answerCell(f), since(f), eventLink(f.event)]};
+    }), 5, "none");
 
     var bodies = facts.filter(function (f) { return f.key[0] === "body" && f.value.org === org; }).sort(byId);
     document.getElementById("body-summary").textContent = bodies.length ? "(" + bodies.length + ")" : "";
     fill(document.querySelector("#bodies tbody"), bodies.map(function (f) {
       var what = el("span", {}, [el("span", {"class": "id"}, [f.key[1]]), " " + (f.value.name || "")]);
       return {id: f.key[1], tds: [what, String(f.value.type || "").replace(/_/g, " "), f.value.parent || "",
-        since(f), eventLink(f.event)]};
-    }), 5, "none");
+        answerCell(f), since(f), eventLink(f.event)]};
+    }), 6, "none");
 
     var forces = facts.filter(function (f) { return f.key[0] === "force" && f.value.org === org; }).sort(byId);
     document.getElementById("force-summary").textContent = forces.length ? "(" + forces.length + ")" : "";
@@ -93,11 +117,13 @@
         if (i) { who.appendChild(document.createTextNode(", ")); }
         who.appendChild(el("span", {"class": "id", title: nameOf(c.key[2]) + ", since " + c.since}, [c.key[2]]));
       });
-      if (!contrib.length) { who.appendChild(el("span", {"class": "muted"}, ["none stated"])); }
+      if (!f.value.contributors_complete) {
+        who.appendChild(el("span", {"class": "muted"}, [contrib.length ? "; others not stated" : "not stated"]));
+      }
       var what = el("span", {}, [el("span", {"class": "id"}, [fid]), " " + (f.value.name || "")]);
       var size = strength ? strength.value.strength + " " + (strength.value.unit || "") + " (" + strength.since + ")" : "";
-      return {id: fid, tds: [what, who, size, since(f)]};
-    }), 4, "none");
+      return {id: fid, tds: [what, who, size, answerCell(f), since(f)]};
+    }), 5, "none");
   }
 
   // --- the slider ---
