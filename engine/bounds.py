@@ -126,13 +126,13 @@ def _after_previous_status(table: Any) -> None:
     organization joined in 1999 reaches back to 1999, not to the organization's founding."""
     if len(table.ent) < 2:
         return
-    same = (table.ent[1:] == table.ent[:-1]) & (table.actor[1:] == table.actor[:-1])
-    for _ in range(64):  # one pass per link of the longest chain of statuses
-        raised = np.where(same, np.maximum(table.s_lo[1:], np.minimum(table.s_lo[:-1], table.start[1:])),
-                          table.s_lo[1:])
-        if (raised == table.s_lo[1:]).all():
-            break
-        table.s_lo[1:] = raised
+    # Rows are sorted by (organization, actor, replay order), so a running maximum within each
+    # (organization, actor) group is the answer; the group number, shifted above every day
+    # ordinal, keeps one group's maximum from leaking into the next.
+    new_group = np.ones(len(table.ent), np.int64)
+    new_group[1:] = (table.ent[1:] != table.ent[:-1]) | (table.actor[1:] != table.actor[:-1])
+    group = np.cumsum(new_group) << 22  # day ordinals stay below 2**22 (the year 2200 is 803,000)
+    table.s_lo = np.maximum.accumulate(group + table.s_lo) - group
 
 
 def _positions(cols: EventColumns, ids: list[str]) -> Mapping[str, int]:

@@ -156,10 +156,14 @@ def state(history: History, at: str, fmt: str, certain_only: bool) -> None:
     if org is None:
         print(f"{history.org} does not exist on {s.at}.")
         return
-    counts = {}
+    counts: dict[str, int] = {}
     for m in data["members"]:
-        counts[m["status"]] = counts.get(m["status"], 0) + 1
+        if m.get("modality") != "possible":
+            counts[m["status"]] = counts.get(m["status"], 0) + 1
     summary = ", ".join(f"{n} {st}" for st, n in counts.items()) or "no members"
+    maybe = sorted({f"{m['id']} {m['status']}" for m in data["members"] if m.get("modality") == "possible"})
+    if maybe:
+        summary += "; possibly " + ", ".join(maybe)
     print(f"{org['name']} ({org['short']}) on {s.at}: treaty {org['status'].replace('_', ' ')}; {summary}")
     for section, cols in STATE_SECTIONS.items():
         rows = data[section]
