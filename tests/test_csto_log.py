@@ -138,3 +138,21 @@ def test_buddhist_era_years_are_converted(csto):
     """พ.ศ. 2535 in the seed is 1992 in the log."""
     ev = csto.log.events[0]
     assert ev.date.text == "1992-05-15" and any("2535" in s.quote for s in ev.sources)
+
+
+# --- issue 9: the log says exactly what the seed says ---------------------------------------------------------
+
+def test_medvedevs_2010_criterion_is_stated_not_adopted(csto):
+    """l.116: Russia's president states a criterion in a reply; no body adopts it. It stays usable by the rules engine."""
+    from orgsim.scenarios.rules import force_use_allowed
+    ev = csto.log.by_id["force-use-criterion-2010"]
+    assert ev.kind == "rule_adopted" and ev.payload.get("standing") == "stated"
+    rule = {r["id"]: r for r in csto.at("2010-07-01").rules()}["CSTO.R.FORCE-USE"]
+    assert rule["standing"] == "stated"
+    assert not force_use_allowed(csto.at("2010-07-01"), "internal_unrest").allowed
+
+
+def test_only_the_force_use_criterion_is_merely_stated(csto):
+    """Every other rule in the log is one the seed says was adopted or is in force."""
+    stated = sorted(e.id for e in csto.log.events if e.kind == "rule_adopted" and e.payload.get("standing") == "stated")
+    assert stated == ["force-use-criterion-2010"]
