@@ -167,3 +167,18 @@ def test_the_crrf_is_dated_by_the_year_its_formation_lines_give(csto):
     assert ev.date.text == "2009"
     assert ev.sources[0].line in (41, 320) and {41, 320} <= {s.line for s in ev.sources}
     assert ev.payload["decided_at"] == "csto-session-2009-06" and "csto-session-2009-06" in csto.log.by_id
+
+
+def test_no_force_claims_a_complete_contributor_list(csto):
+    """The seed never says a force's contributors are all named: every other state is an unknown contributor."""
+    forces = [e for e in csto.log.events if e.kind in ("force_formed", "force_contribution")]
+    assert {e.target for e in forces} >= {"CSTO.CRRF", "CSTO.CRDF-CA", "CSTO.PKF"}
+    assert [e.id for e in forces if "contributors" in e.payload] == []
+    assert all(not f["contributors_complete"] for f in csto.at("2019-01-01").forces())
+
+
+def test_the_crrf_in_2010_is_not_belarus_alone(csto):
+    """Belarus is the only contributor the seed names (l.114); the list is open, not 'Belarus and nobody else'."""
+    crrf = {f["id"]: f for f in csto.at("2010-06-01").forces()}["CSTO.CRRF"]
+    assert [c["id"] for c in crrf["contributors"]] == ["BLR"] and crrf["contributors_complete"] is False
+    assert csto.log.by_id["crrf-formed-2009"].actors == ()
