@@ -182,3 +182,23 @@ def test_the_crrf_in_2010_is_not_belarus_alone(csto):
     crrf = {f["id"]: f for f in csto.at("2010-06-01").forces()}["CSTO.CRRF"]
     assert [c["id"] for c in crrf["contributors"]] == ["BLR"] and crrf["contributors_complete"] is False
     assert csto.log.by_id["crrf-formed-2009"].actors == ()
+
+
+def test_bases_only_where_the_seed_says_a_base_exists(csto):
+    """l.205 and l.75 speak of agreements to create bases, not of bases; the one base the seed attests is Kant (l.118)."""
+    bases = [e.id for e in csto.log.events if e.kind == "base_established"]
+    assert bases == ["kant-airbase"]
+    for i in ("rus-airbase-blr-2016", "rus-airbase-kgz-2016", "rus-airbase-arm-2016", "uzb-us-base"):
+        assert csto.log.by_id[i].kind == "agreement_signed", i
+    assert [r["name"] for r in csto.at("2017-06-01").relations() if r["type"] == "base"] == ["Kant air base"]
+
+
+def test_the_new_kyrgyz_air_base_of_2016_and_kant_are_two_readings(csto):
+    """l.205's 'new' base in Kyrgyzstan is not identified with Kant (l.118): a conflict keeps both, default 'new'."""
+    (c,) = [c for c in csto.log.conflicts if c.id == "kgz-airbase-2016"]
+    readings = {r.id: r for r in c.readings}
+    assert c.default == "new-base" and set(readings) == {"new-base", "kant"}
+    assert list(readings["new-base"].events) == ["rus-airbase-kgz-2016"]
+    assert list(readings["kant"].events) == ["rus-airbase-kgz-2016-kant"]
+    assert 118 in readings["kant"].lines and 205 in readings["new-base"].lines
+    assert "kgz-airbase-2016" in csto.log.by_id["kant-airbase"].note
