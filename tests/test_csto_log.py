@@ -202,3 +202,36 @@ def test_the_new_kyrgyz_air_base_of_2016_and_kant_are_two_readings(csto):
     assert list(readings["kant"].events) == ["rus-airbase-kgz-2016-kant"]
     assert 118 in readings["kant"].lines and 205 in readings["new-base"].lines
     assert "kgz-airbase-2016" in csto.log.by_id["kant-airbase"].note
+
+
+def test_the_sco_has_no_founders_the_seed_does_not_name(csto):
+    """l.98 says the SCO was founded in 2001 on the basis of the Shanghai Five; it names no founding members."""
+    ev = csto.log.by_id["sco-founded-2001"]
+    assert ev.actors == () and "names no founding members" in ev.note
+
+
+def _strings(x):
+    if isinstance(x, str):
+        yield x
+    elif isinstance(x, dict):
+        for v in x.values():
+            yield from _strings(v)
+    elif isinstance(x, (list, tuple)):
+        for v in x:
+            yield from _strings(v)
+
+
+#: Hyphenated words in notes that look like ids but are English.
+NOT_IDS = {"heads-of-state", "entry-into-force"}
+
+
+def test_every_event_id_a_note_or_payload_names_exists(csto):
+    """A lower-case hyphenated token with a digit or two hyphens (an id's shape) is an event, conflict or reading id."""
+    log = csto.log
+    known = {e.id for e in log.events} | {c.id for c in log.conflicts} | {r.id for c in log.conflicts for r in c.readings}
+    shape = re.compile(r"(?<![\w.-])[a-z][a-z0-9]*(?:-[a-z0-9]+)+(?![\w-])")
+    texts = [(e.id, t) for e in log.events for t in [e.note or "", *_strings(dict(e.payload))]]
+    texts += [(c.id, t) for c in log.conflicts for t in [c.question, c.reason, *(r.summary for r in c.readings)]]
+    missing = [(where, tok) for where, t in texts for tok in shape.findall(t)
+               if (re.search(r"\d", tok) or tok.count("-") >= 2) and tok not in known and tok not in NOT_IDS]
+    assert missing == []
