@@ -235,3 +235,17 @@ def test_every_event_id_a_note_or_payload_names_exists(csto):
     missing = [(where, tok) for where, t in texts for tok in shape.findall(t)
                if (re.search(r"\d", tok) or tok.count("-") >= 2) and tok not in known and tok not in NOT_IDS]
     assert missing == []
+
+
+def test_the_1999_lapse_is_a_conflict_between_the_refusal_and_the_end_of_the_term(csto):
+    """l.5 dates the refusal (2 April 1999) and the five-year term from 20 April 1994: two readings, both dates."""
+    from orgsim.engine.history import History
+    (c,) = [c for c in csto.log.conflicts if c.id == "non-renewal-1999"]
+    dates = {r.id: [csto.log.by_id[e].date.text for e in r.events] for r in c.readings}
+    assert dates == {"term-end": ["1999-04-20"], "refusal-day": ["1999-04-02"]} and c.default == "term-end"
+    assert csto.log.by_id["aze-geo-uzb-protocol-refusal-1999"].date.text == "1999-04-02"
+    status = {m["id"]: m["status"] for m in csto.at("1999-04-10").members()}
+    assert {status[s] for s in ("AZE", "GEO", "UZB")} == {"member"}
+    assert {m["id"] for m in csto.at("1999-04-20").members(status="not_renewed")} == {"AZE", "GEO", "UZB"}
+    alt = History(csto.log, readings={c.id: "refusal-day"})
+    assert {m["id"] for m in alt.at("1999-04-10").members(status="not_renewed")} == {"AZE", "GEO", "UZB"}
