@@ -249,3 +249,41 @@ def test_the_1999_lapse_is_a_conflict_between_the_refusal_and_the_end_of_the_ter
     assert {m["id"] for m in csto.at("1999-04-20").members(status="not_renewed")} == {"AZE", "GEO", "UZB"}
     alt = History(csto.log, readings={c.id: "refusal-day"})
     assert {m["id"] for m in alt.at("1999-04-10").members(status="not_renewed")} == {"AZE", "GEO", "UZB"}
+
+
+def _bound(edtf: str) -> str:
+    """The latest end of a text's `now`, as written: '2016-10~' -> '2016-10', '2007-03-30/2019' -> '2019'."""
+    return edtf.split("/")[-1].rstrip("~?%")
+
+
+def _end(bound: str) -> tuple:
+    parts = [int(p) for p in bound.split("-")]
+    return tuple(parts + [13, 32][len(parts) - 1:])  # a year or month sorts after every day inside it
+
+
+def test_known_by_dates_are_the_bound_of_the_text_that_attests_them(csto):
+    """Every open-start date `../X` is the `now` of the earliest text that attests the fact (one page, one bound),
+    unless the fact has a bound of its own, which the note then states (its year appears in the note)."""
+    texts = csto.log.texts
+
+    def text_of(line):
+        (t,) = [t for t in texts if t["lines"][0] <= line <= t["lines"][1]]
+        return t
+
+    wrong = []
+    for e in csto.log.events:
+        if not e.date.text.startswith("../"):
+            continue
+        x = e.date.text[3:]
+        expected = min((_bound(str(text_of(s.line)["now"])) for s in e.sources), key=_end)
+        if x != expected and x[:4] not in (e.note or ""):
+            wrong.append((e.id, x, expected))
+    assert wrong == []
+
+
+def test_one_page_gives_one_bound(csto):
+    """Facts attested only by the undated PA reference page (ll.211-278, now 2007-03-30/2019) are all '../2019'."""
+    (page,) = [t for t in csto.log.texts if t["id"] == "pa-reference"]
+    lo, hi = page["lines"]
+    only = [e for e in csto.log.events if e.date.text.startswith("../") and all(lo <= s.line <= hi for s in e.sources)]
+    assert len(only) >= 4 and {e.date.text for e in only} == {"../2019"}
