@@ -287,3 +287,13 @@ def test_one_page_gives_one_bound(csto):
     lo, hi = page["lines"]
     only = [e for e in csto.log.events if e.date.text.startswith("../") and all(lo <= s.line <= hi for s in e.sources)]
     assert len(only) >= 4 and {e.date.text for e in only} == {"../2019"}
+
+
+def test_only_the_2010_request_has_the_month_the_seed_gives(csto):
+    """l.116 dates the request to June 2010; the reply, the criticism and the compromise that follow are undated,
+    so they carry June 2010 only as an approximation from context (`~`)."""
+    by_id = csto.log.by_id
+    assert by_id["kgz-crrf-request-2010"].date.text == "2010-06"
+    for i in ("medvedev-criterion-2010", "force-use-criterion-2010", "lukashenko-criticism-2010",
+              "rus-battalion-kant-2010", "csto-assistance-kgz-2010"):
+        assert by_id[i].date.text == "2010-06~", i
