@@ -63,7 +63,12 @@ def test_strict_consensus_delays_the_crrf_until_belarus_consents():
     (derived,) = b.derived
     assert derived.id == "crrf-formed-2009" and derived.date.text == "2009-10-20"
     assert "CSTO.R.CONSENSUS (strict)" in derived.derived_by and "BLR" in derived.derived_by
-    assert "CSTO.CRRF" in [f["id"] for f in b.baseline.at("2009-08-01").forces()]
+    # In the baseline the seed dates the formation to 2009 only (l.41, l.320): formed by the end of 2009 at the
+    # latest, and possibly already on 2009-08-01; on that day Belarus is not a contributor under any reading.
+    assert b.baseline.log.by_id["crrf-formed-2009"].date.text == "2009"
+    assert "CSTO.CRRF" in [f["id"] for f in b.baseline.at("2010-01-01").forces()]
+    crrf = {f["id"]: f for f in b.baseline.at("2009-08-01").forces()}.get("CSTO.CRRF", {})
+    assert "BLR" not in [c["id"] for c in crrf.get("contributors", [])]
 
 
 def test_nine_members_at_war_inside_one_treaty_is_a_conflict_of_obligations():
