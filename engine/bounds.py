@@ -76,6 +76,10 @@ def attach(table: Any, log: Log, cov: Coverage) -> None:
     e = np.maximum(epos, 0)
     table.e_lo = np.where(ended, np.maximum(lo[e], table.s_lo), OPEN_END)
     table.e_hi = np.where(ended, np.maximum(hi[e], table.end), OPEN_END)
+    # A fact one event both sets and ends (a same-day conversion) holds on no day under any reading.
+    instant = ended & (epos == spos)
+    table.e_lo = np.where(instant, table.s_lo, table.e_lo)
+    table.e_hi = np.where(instant, table.s_lo, table.e_hi)
     table.att = att[spos].copy()
     _attestations(table, log, cols)
     pos_of = _positions(cols, [f.event for f in table.others] + [x for x in table.o_ender if x is not None])
