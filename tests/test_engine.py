@@ -25,9 +25,12 @@ def statuses(state, org="TA"):
 
 
 def test_signatories_become_members_when_the_treaty_enters_into_force(tiny):
-    """Before entry into force the parties are signatories, after it members, dated by that event."""
+    """Before entry into force the parties are signatories, after it members, dated by that event;
+    during 1991, the year it entered into force, either may hold."""
     assert set(statuses(tiny.at("1990-12")).values()) == {"signatory"}
-    after = tiny.at("1991-06-01")
+    during = tiny.at("1991-06-01").members()
+    assert {(m["status"], m["modality"]) for m in during} == {("signatory", "possible"), ("member", "possible")}
+    after = tiny.at("1992-01-01")
     assert set(statuses(after).values()) == {"member"}
     assert {m["since"] for m in after.members()} == {"1991"}
 
