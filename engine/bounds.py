@@ -59,6 +59,9 @@ def event_attested(log: Log, cols: EventColumns, hi: np.ndarray) -> np.ndarray:
     for pos, ev in enumerate(log.events):
         if cols.kind_codes[pos] == attesting:
             continue
+        if not ev.sources:
+            out[pos] = OPEN_END  # a scenario's insert or a dataset's row: nothing a text's date could bound
+            continue
         nows = [now for s in ev.sources for (src, a, b, now) in texts if s.source == src and a <= s.line <= b]
         if nows:
             out[pos] = max(int(hi[pos]), max(nows)) if hi[pos] != OPEN_END else max(nows)

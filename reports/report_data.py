@@ -7,13 +7,14 @@ end_earliest``, presumed when that holds but nothing ended it and ``d`` is after
 last attestation or the log's coverage, possible otherwise (an open bound is
 ``null``). Days are proleptic Gregorian ordinals, as in the engine.
 
->>> from orgsim.engine.answers import MEANINGS, decide
-from orgsim.engine.history import History
+>>> from orgsim.engine.history import History
 >>> h = History.load_bundled()
 >>> data = report_data(h)
 >>> day = h.at("2007-06-01").at.key
 >>> sorted(f["key"][2] for f in facts_on(data, day) if f["key"][:2] == ["member", "CSTO"])[:3]
 ['ARM', 'AZE', 'BLR']
+>>> sorted({f["modality"] for f in facts_on(data, h.at("2006-08-15").at.key) if f["key"][1:] == ["CSTO", "UZB"]})
+['possible']
 """
 
 from __future__ import annotations

@@ -17,8 +17,18 @@ from orgsim.events.dates import ordinal_to_iso
 from .rules import rules_of_type
 
 
+WEAKEST = ("possible", "presumed", "certain")
+
+
+def weakest(*modalities: str | None) -> str:
+    """The weakest answer among facts that must all hold (possible, then presumed, then certain)."""
+    given = [m or "certain" for m in modalities]
+    return next(m for m in WEAKEST if m in given)
+
+
 def conflicts_at(state: State) -> list[dict[str, Any]]:
-    """Each mutual-defence rule in force whose organization has two members at war with each other."""
+    """Each mutual-defence rule in force whose organization has two members at war with each other,
+    with its answer: possible if any of the rule, the war or the two memberships only possibly holds."""
     out = []
     wars = [r for r in state.relations() if r["type"] == "armed_conflict"]
     for rule in rules_of_type(state, "mutual_defence", every_org=True):
@@ -30,7 +40,9 @@ def conflicts_at(state: State) -> list[dict[str, Any]]:
                 bound = sorted(set(members) - {a, b})
                 out.append({"rule": rule["id"], "org": org, "between": [a, b], "bound": bound,
                             "rule_since": rule["since"], "war_since": war["since"],
-                            "members_since": [members[a]["since"], members[b]["since"]]})
+                            "members_since": [members[a]["since"], members[b]["since"]],
+                            "modality": weakest(rule.get("modality"), war.get("modality"),
+                                                members[a].get("modality"), members[b].get("modality"))})
     return out
 
 
@@ -41,7 +53,8 @@ def conflict_intervals(history: History) -> list[dict[str, Any]]:
     closed: list[dict] = []
     for day in days:
         state = history.at(ordinal_to_iso(day))
-        now = {(c["rule"], *c["between"]): c for c in conflicts_at(state)}
+        # An interval ends where its answer changes, so a possible conflict and a certain one are told apart.
+        now = {(c["rule"], *c["between"], c["modality"]): c for c in conflicts_at(state)}
         for key in list(open_):
             if key not in now:
                 closed.append({**open_.pop(key), "to": ordinal_to_iso(day)})
