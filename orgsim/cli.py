@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import functools
 import sys
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
-from orgsim.engine.diff import diff as diff_states
-from orgsim.engine.frames import events_frame, membership_frame
-from orgsim.engine.history import History
 from orgsim.events import bundled_log_path
 from orgsim.events.canonical import log_hash
 from orgsim.events.dates import DateError
@@ -22,6 +19,11 @@ from orgsim.events.store_view import load_any
 from orgsim.events.vocabulary import KINDS, kinds_markdown
 
 from .output import FORMATS, emit, to_json
+
+# The engine (NumPy), pandas, networkx and matplotlib are imported by the commands that use them, so
+# `orgsim --version` and `--help` start in a fraction of the time (docs/benchmarks.md, import profile).
+if TYPE_CHECKING:
+    from orgsim.engine.history import History
 
 
 class UserError(click.ClickException):
@@ -65,6 +67,8 @@ def log_options(fn: Callable) -> Callable:
     @functools.wraps(fn)
     def wrapper(log_path: str | None, org: str | None, readings: tuple[str, ...], as_recorded: str | None,
                 **kwargs: Any) -> Any:
+        from orgsim.engine.history import History
+
         log = load_any(log_path or bundled_log_path(), as_recorded)
         history = History(log, readings=_parse_readings(readings), org=org)
         return fn(history, **kwargs)
@@ -89,6 +93,8 @@ def cli() -> None:
               help="Also replay each day's events in other orders and list the days where the order matters.")
 def validate(log_file: str | None, log_path: str | None, check_order: bool) -> None:
     """Load a log, check every event and replay it strictly; exit 2 at the first problem."""
+    from orgsim.engine.history import History
+
     history = History(load_any(log_file or log_path or bundled_log_path()))
     result = history.validate()
     log = history.log
@@ -171,6 +177,8 @@ def events(history: History, start: str | None, end: str | None, kind: str | Non
     """The log's events in replay order, with their dates as written and their source lines."""
     if kind and kind not in KINDS:
         raise UserError(f"--kind {kind!r} is not a kind (see `orgsim kinds`)")
+    from orgsim.engine.frames import events_frame
+
     df = events_frame(history, history.events(start, end, kind, actor))
     emit(df.to_dict("records"), EVENT_COLUMNS, fmt, title=f"{len(df)} events")
 
@@ -184,6 +192,8 @@ def timeline(history: History, fmt: str, output: str | None) -> None:
     if output:
         _draw_timeline(history, output)
         return
+    from orgsim.engine.frames import membership_frame
+
     df = membership_frame(history)
     df = df[df.org == history.org]
     rows = []
@@ -219,6 +229,8 @@ def _draw_timeline(history: History, output: str) -> None:
 @log_options
 def diff(history: History, date1: str, date2: str, fmt: str) -> None:
     """What changed between two dates, and the events in between."""
+    from orgsim.engine.diff import diff as diff_states
+
     d = diff_states(history, date1, date2)
     rows = [{"change": c["change"], "category": c["category"], "key": " ".join(c["key"][1:]),
              "before": _short(c["before"]), "after": _short(c["after"]), "since": c["after_since"] or "",

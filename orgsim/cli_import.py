@@ -9,11 +9,6 @@ from typing import Any
 import click
 
 from orgsim.cli import UserError, cli, format_option
-from orgsim.engine.history import History
-from orgsim.events.importers import log_yaml
-from orgsim.events.importers.atop import atop_logs, read_atop
-from orgsim.events.importers.cow import read_cow
-from orgsim.events.importers.cow_events import cow_logs
 from orgsim.reports.files import atomic_output
 
 from .output import emit, to_json
@@ -34,6 +29,8 @@ def wants_folder(output: str | None) -> bool:
 def write_logs(logs: Logs, output: str | None) -> None:
     """Write the logs to standard output, one file, or one file each in a folder (each file whole or not at all)."""
     if output is None:
+        from orgsim.events.importers import log_yaml
+
         sys.stdout.write(log_yaml(logs[0][1], logs[0][2]))
         return
     if wants_folder(output):
@@ -41,6 +38,8 @@ def write_logs(logs: Logs, output: str | None) -> None:
         targets = [(os.path.join(output, f"{name}.yaml"), header, events) for name, header, events in logs]
     else:
         targets = [(output, logs[0][1], logs[0][2])]
+    from orgsim.events.importers import log_yaml
+
     texts = [(path, log_yaml(header, events), len(events)) for path, header, events in targets]
     for path, text, _n in texts:  # everything is built before the first file is written
         with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
@@ -62,6 +61,9 @@ def import_group() -> None:
 @output_option
 def cow_igo(file: str, orgs: tuple[str, ...], output: str | None) -> None:
     """Read COW IGO v3 (state-year or IGO-year layout, told apart by the header) into logs with year precision."""
+    from orgsim.events.importers.cow import read_cow
+    from orgsim.events.importers.cow_events import cow_logs
+
     grid = read_cow(file, list(orgs) or None)
     write_logs(cow_logs(grid, split=wants_folder(output)), output)
 
@@ -73,6 +75,8 @@ def cow_igo(file: str, orgs: tuple[str, ...], output: str | None) -> None:
 @output_option
 def atop(folder: str, atopids: tuple[int, ...], output: str | None) -> None:
     """Read ATOP 5.1's member-level file (atop5_1m.csv in FOLDER) into logs: one organization per alliance."""
+    from orgsim.events.importers.atop import atop_logs, read_atop
+
     spells = read_atop(folder, list(atopids) or None)
     write_logs(atop_logs(spells, split=wants_folder(output)), output)
 
@@ -93,6 +97,8 @@ def reconcile(log_a: str, log_b: str, org: str | None, org_b: str | None, year_r
               output: str | None) -> None:
     """Compare two logs of one organization state by state and year by year: agree, disagree, one silent."""
     from orgsim.reports.reconcile import reconcile as compare
+
+    from orgsim.engine.history import History
 
     a, b = History.load(log_a), History.load(log_b)
     for history, ident in ((a, org), (b, org_b)):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from orgsim.cli import UserError, cli, log_options
-from orgsim.engine.history import History
+
+if TYPE_CHECKING:
+    from orgsim.engine.history import History
 
 
 @cli.command()
