@@ -23,7 +23,7 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Callable
 
 from .errors import InputError
 from .model import Event, FrozenDict, Log, thaw
@@ -176,7 +176,14 @@ def log_hash(log: Log) -> str:
         for ev in file_order(log):
             cached = chain_link(cached, canonical_json(event_content(ev), f"{ev.where}: event '{ev.id}'"))
         object.__setattr__(log, "_head_hash", cached)  # Log is frozen; the cache is not part of its value
+        for keep in AFTER_LOG_HASH:
+            keep(log, cached)
     return cached
+
+
+#: Called with a log and its hash when the hash was computed: the engine's index cache keeps it, so a large
+#: log's hash is computed once (a hook, because events/ never imports the engine).
+AFTER_LOG_HASH: list[Callable[[Log, str], None]] = []
 
 
 __all__ = ["GENESIS", "canonical_json", "chain_link", "event_content", "header_content", "file_order", "log_hash",
