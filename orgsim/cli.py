@@ -18,6 +18,7 @@ from orgsim.events.errors import InputError
 from orgsim.events.store_view import load_any
 from orgsim.events.vocabulary import KINDS, kinds_markdown
 
+from . import progress
 from .output import FORMATS, emit, to_json
 
 # The engine (NumPy), pandas, networkx and matplotlib are imported by the commands that use them, so
@@ -41,6 +42,8 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (InputError, DateError) as exc:
             raise UserError(str(exc)) from None
+        finally:
+            progress.done()  # a command's progress display never outlives it, error or not
 
 
 def _parse_readings(values: tuple[str, ...]) -> dict[str, str]:
@@ -69,7 +72,9 @@ def log_options(fn: Callable) -> Callable:
                 **kwargs: Any) -> Any:
         from orgsim.engine.history import History
 
+        progress.step(f"loading {log_path or 'the bundled log'}")
         log = load_any(log_path or bundled_log_path(), as_recorded)
+        progress.done()  # commands that take long after loading say so themselves
         history = History(log, readings=_parse_readings(readings), org=org)
         return fn(history, **kwargs)
 
@@ -95,9 +100,12 @@ def validate(log_file: str | None, log_path: str | None, check_order: bool) -> N
     """Load a log, check every event and replay it strictly; exit 2 at the first problem."""
     from orgsim.engine.history import History
 
+    progress.step(f"loading {log_file or log_path or 'the bundled log'}")
     history = History(load_any(log_file or log_path or bundled_log_path()))
+    progress.step(f"replaying {len(history.log.events):,} events strictly")
     result = history.validate()
     log = history.log
+    progress.done()
     print(f"ok: {log.path}: {len(log.events)} events, {len(result.applied)} applied, "
           f"{len(result.skipped)} set aside as alternative readings, {len(log.conflicts)} source conflicts")
     for s in result.skipped:
@@ -107,7 +115,9 @@ def validate(log_file: str | None, log_path: str | None, check_order: bool) -> N
     if check_order:
         from orgsim.engine.order import order_issues
 
+        progress.step("replaying each day's events in other orders")
         issues = order_issues(log)
+        progress.done()
         print(f"order: {len(issues)} days on which the order of same-day events changes the result")
         for issue in issues:
             print(f"  order {issue}")

@@ -12,6 +12,7 @@ import click
 from orgsim.cli import UserError, cli, log_options
 from typing import TYPE_CHECKING
 
+from . import progress
 from .output import FORMATS, emit, to_json
 
 if TYPE_CHECKING:
@@ -104,7 +105,9 @@ def export(history: History, fmt: str, output: str | None, at: str | None) -> No
     """Export the history for other tools: Gephi, R, spreadsheets, TimelineJS."""
     if at is not None and fmt != "graphml":
         raise UserError("--at applies only to --format graphml (the other formats cover the whole history)")
+    progress.step(f"exporting {len(history.log.events):,} events as {fmt}")
     text = EXPORTERS[fmt](history, at)
+    progress.step(f"writing {output or 'standard output'}")
     if output is None:
         sys.stdout.write(text)
     else:

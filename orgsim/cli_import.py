@@ -11,6 +11,7 @@ import click
 from orgsim.cli import UserError, cli, format_option
 from orgsim.reports.files import atomic_output
 
+from . import progress
 from .output import emit, to_json
 
 Logs = list[tuple[str, dict[str, Any], list[dict[str, Any]]]]
@@ -31,7 +32,9 @@ def write_logs(logs: Logs, output: str | None) -> None:
     if output is None:
         from orgsim.events.importers import log_yaml
 
-        sys.stdout.write(log_yaml(logs[0][1], logs[0][2]))
+        text = log_yaml(logs[0][1], logs[0][2])
+        progress.done()
+        sys.stdout.write(text)
         return
     if wants_folder(output):
         os.makedirs(output, exist_ok=True)
@@ -41,6 +44,7 @@ def write_logs(logs: Logs, output: str | None) -> None:
     from orgsim.events.importers import log_yaml
 
     texts = [(path, log_yaml(header, events), len(events)) for path, header, events in targets]
+    progress.done()
     for path, text, _n in texts:  # everything is built before the first file is written
         with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -64,7 +68,9 @@ def cow_igo(file: str, orgs: tuple[str, ...], output: str | None) -> None:
     from orgsim.events.importers.cow import read_cow
     from orgsim.events.importers.cow_events import cow_logs
 
+    progress.step(f"reading {file}")
     grid = read_cow(file, list(orgs) or None)
+    progress.step("making and checking the events")
     write_logs(cow_logs(grid, split=wants_folder(output)), output)
 
 
@@ -77,7 +83,9 @@ def atop(folder: str, atopids: tuple[int, ...], output: str | None) -> None:
     """Read ATOP 5.1's member-level file (atop5_1m.csv in FOLDER) into logs: one organization per alliance."""
     from orgsim.events.importers.atop import atop_logs, read_atop
 
+    progress.step(f"reading {folder}")
     spells = read_atop(folder, list(atopids) or None)
+    progress.step("making and checking the events")
     write_logs(atop_logs(spells, split=wants_folder(output)), output)
 
 
@@ -100,14 +108,20 @@ def reconcile(log_a: str, log_b: str, org: str | None, org_b: str | None, year_r
 
     from orgsim.engine.history import History
 
-    a, b = History.load(log_a), History.load(log_b)
+    progress.step(f"loading {log_a}")
+    a = History.load(log_a)
+    progress.step(f"loading {log_b}")
+    b = History.load(log_b)
     for history, ident in ((a, org), (b, org_b)):
         known = set(history.log.entities.get("organizations") or {})
         if ident and ident not in known:
             raise UserError(f"no organization {ident!r} in {history.log.path} (it has {', '.join(sorted(known))})")
+    progress.step("comparing state by state and year by year")
     result = compare(a, b, org, org_b, year_rule)
     if output:
+        progress.step(f"drawing {output}")
         _draw(result, output)
+    progress.done()
     if fmt == "json":
         print(to_json(result.to_dict()))
         return

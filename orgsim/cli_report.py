@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from orgsim import progress
 from orgsim.cli import UserError, cli, log_options
 
 if TYPE_CHECKING:
@@ -20,8 +21,10 @@ def report(history: History, out_dir: str) -> None:
     """Write one self-contained HTML page: figures, a time slider, the conflicts and every event."""
     from orgsim.reports.html import write_report  # lazily: matplotlib is slow to import
 
+    progress.step(f"drawing the report of {len(history.log.events):,} events")
     try:
         path = write_report(history, out_dir)
     except OSError as exc:
         raise UserError(f"cannot write the report to {out_dir}: {exc.strerror or exc}") from None
+    progress.done()
     click.echo(f"report written to {path}")

@@ -23,6 +23,7 @@ from orgsim.events.store_view import StoreView, checked, import_entries, store_r
 from orgsim.events.yamlio import LINE_KEY, load_yaml_file, load_yaml_text, read_text
 
 from .append_flags import event_flags, raw_from_flags
+from . import progress
 from .output import FORMATS, emit, to_json
 
 #: How often `append` and `store import` reload and try again when another writer got in first.
@@ -92,12 +93,17 @@ def _append(path: str, expected: int | None, build: Builder) -> Appended:
     """Read the store, build entries against it, validate them and append; retry on a version conflict."""
     for _attempt in range(RETRIES):
         with Store.open(path) as store:
+            progress.step(f"reading {path}")
             rows = checked(store.rows(), path)
             view = StoreView.of(rows, path)
+            progress.step("finding what to append")
             entries, known = build(view if rows else None)
             if not entries:
                 return Appended(len(rows), rows[-1].hash if rows else "", [], None)
+            if known is None or rows:
+                progress.step(f"checking the log with {len(entries):,} more rows")
             log = known if known is not None and not rows else check_appended(view, entries, path)
+            progress.step(f"writing {len(entries):,} rows")
             try:
                 version = store.append(entries, len(rows) if expected is None else expected)
             except VersionConflict as exc:
@@ -137,20 +143,27 @@ def store_import(log_file: str, store_path: str) -> None:
     if log_file.lower().endswith(".parquet"):  # a large log: columns, no YAML (and no record to restore)
         data, exported = None, None
     else:
+        progress.step(f"reading {log_file}")
         data = load_yaml_file(log_file)
         exported = rows_from_export(data, log_file)
     with Store.open(store_path) as st:
         if exported is not None and st.version == 0:  # an export: every row back, exactly as it was
+            progress.step(f"checking {len(exported):,} rows")
             restored = view_log(exported, store_path)
             replay(restored)
+            progress.step(f"writing {len(exported):,} rows")
             st.restore(exported)
+            progress.done()
             summary = _summary(Appended(len(exported), exported[-1].hash, [], restored))
             click.echo(f"imported {log_file}: {len(exported)} rows as recorded; {summary}")
             return
+    progress.step(f"loading {log_file}")
     new = load_log(log_file) if data is None else parse_log(data, log_file)
+    progress.step(f"replaying {len(new.events):,} events strictly")
     replay(new)
     # Into an empty store the log goes as it is, already checked: it is not loaded and replayed again.
     done = _append(store_path, None, lambda cur: (import_entries(cur, new), new if cur is None else None))
+    progress.done()
     if not done.entries:
         click.echo(f"nothing to import: {store_path} already holds {log_file}")
         return
@@ -170,8 +183,11 @@ def store_import(log_file: str, store_path: str) -> None:
               help="Export the store as it stood at TIME (YYYY-MM-DD or an ISO time, UTC).")
 def store_export(store_path: str, output: str | None, as_recorded: str | None) -> None:
     """Write the store as one YAML log with its record: import that back and export again for the same bytes."""
+    progress.step(f"reading {store_path}")
     rows = store_rows(store_path, as_recorded)
+    progress.step(f"writing {len(rows):,} rows as YAML")
     text = export_yaml(rows, store_path)
+    progress.done()
     if output is None:
         sys.stdout.write(text)
     else:
@@ -268,6 +284,7 @@ def append(store_path: str, snippet: str | None, correct: bool, retract: str | N
 def verify(path: str | None, store_path: str) -> None:
     """Check a store's hash chain (or an export's record); exit 1 naming the first changed, removed or moved event."""
     target = path or store_path
+    progress.step(f"reading {target}")
     if is_store_path(target):
         with Store.open(target) as st:
             pages = st.integrity()
@@ -280,9 +297,12 @@ def verify(path: str | None, store_path: str) -> None:
             click.echo(f"ok: {target} is a log with no record to check; log hash {log_hash(load_log(target))}")
             return
         rows = exported
+    progress.step(f"checking {len(rows):,} rows")
     report = check_chain(rows)
+    hashed = StoreView.of(rows, target).log_hash() if rows else "-"
+    progress.done()
     if report.problem:
         raise BrokenChain(f"{target}: {report.problem}")
     click.echo(f"ok: {target}: {report.rows} rows ({report.headers} header, {report.events} events, "
                f"{report.corrections} corrections, {report.retractions} retractions), chain intact; "
-               f"head {report.head}; log hash {StoreView.of(rows, target).log_hash() if rows else '-'}")
+               f"head {report.head}; log hash {hashed}")

@@ -36,3 +36,40 @@ def test_state_loads_neither_graphs_nor_plots(fmt):
     out, loaded = _loaded("state", "--at", "2009-06-14", "--format", fmt)
     assert "Collective Security Treaty Organization" in out
     assert not loaded & {"networkx", "matplotlib"}
+
+
+def test_progress_is_silent_when_not_a_terminal(tmp_path):
+    """Piped, `store import` and `validate` print exactly their results: no spinner, no control characters."""
+    store = str(tmp_path / "s.sqlite")
+    for args in (["store", "init", "--store", store], ["store", "import", "--store", store,
+                                                      _bundled()], ["validate"]):
+        done = subprocess.run([sys.executable, "-m", "orgsim", *args], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0 and done.stderr == "" and "\x1b" not in done.stdout
+
+
+def test_progress_is_drawn_on_a_terminal():
+    """On a terminal, a long command shows what it is doing on standard error, and takes it away at the end."""
+    import os
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: stdout and stderr are the terminal
+        os.execv(sys.executable, [sys.executable, "-m", "orgsim", "validate"])
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.waitpid(pid, 0)
+    assert b"replaying" in seen or b"loading" in seen
+    assert b"ok: " in seen
+
+
+def _bundled() -> str:
+    from orgsim.events import bundled_log_path
+
+    return bundled_log_path()
