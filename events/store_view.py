@@ -143,15 +143,27 @@ class StoreView:
         # Conflicts name events, which this log leaves out; a new event is checked against ids and sources only.
         return parse_log({**_content(self.header, self.path), "conflicts": [], "events": []}, self.path)
 
-    def log_hash(self) -> str:
-        """The log hash of what the store holds, chained over the stored canonical contents (no parsing)."""
-        if self.header is None:
+    def log_hash(self, then: Sequence[Entry] = ()) -> str:
+        """The log hash of what the store holds (with ``then`` appended), chained over canonical contents.
+
+        Each row's content is the canonical JSON of event_content (header_content) of what was appended,
+        so this is the hash log_hash() gives the loaded log (a test checks it), with no event parsed.
+        """
+        header = self.header.content if self.header is not None else None
+        live = {k: r.content for k, r in self.live.items()}
+        for e in then:
+            text = e.text if e.text is not None else canonical_json(e.content)
+            if e.intent == "header":
+                header = text
+            elif e.intent == "retraction":
+                live.pop(e.event_id, None)
+            else:  # a new event goes last; a correction keeps its event's place
+                live[e.event_id] = text
+        if header is None:
             return GENESIS
-        # Each row's content is the canonical JSON of event_content (header_content) of what was appended,
-        # so this is the hash log_hash() gives the loaded log (a test checks it on every bundled log).
-        head = chain_link(GENESIS, self.header.content)
-        for r in self.live.values():
-            head = chain_link(head, r.content)
+        head = chain_link(GENESIS, header)
+        for text in live.values():
+            head = chain_link(head, text)
         return head
 
 

@@ -87,6 +87,7 @@ class Appended:
     head: str
     entries: list[Entry]
     log: Log | None
+    log_hash: str = "-"
 
 
 def _append(path: str, expected: int | None, build: Builder) -> Appended:
@@ -110,14 +111,15 @@ def _append(path: str, expected: int | None, build: Builder) -> Appended:
                 if expected is not None:
                     raise ConflictError(str(exc)) from None
                 continue
-            return Appended(version, store.head()[1], entries, log)
+            # The log hash follows from the rows read and the entries: no event is written canonically again.
+            hashed = log_hash(log) if known is not None and not rows else view.log_hash(entries)
+            return Appended(version, store.head()[1], entries, log, hashed)
     raise UserError(f"{path}: other writers kept appending; gave up after {RETRIES} tries")
 
 
 def _summary(done: Appended) -> str:
-    # The log hash of the log just checked: no second read or parse of the store.
-    hashed = log_hash(done.log) if done.log is not None else "-"
-    return f"store version {done.version}, head {done.head[:16]}, log hash {hashed[:16]}"
+    # The log hash carried forward from the rows read: no second read or parse of the store.
+    return f"store version {done.version}, head {done.head[:16]}, log hash {done.log_hash[:16]}"
 
 
 @cli.group()
@@ -154,7 +156,8 @@ def store_import(log_file: str, store_path: str) -> None:
             progress.step(f"writing {len(exported):,} rows")
             st.restore(exported)
             progress.done()
-            summary = _summary(Appended(len(exported), exported[-1].hash, [], restored))
+            summary = _summary(Appended(len(exported), exported[-1].hash, [], restored,
+                                        StoreView.of(exported, store_path).log_hash()))
             click.echo(f"imported {log_file}: {len(exported)} rows as recorded; {summary}")
             return
     progress.step(f"loading {log_file}")
@@ -171,7 +174,7 @@ def store_import(log_file: str, store_path: str) -> None:
     counts = ", ".join(f"{kinds.count(k)} {k}{'s' if kinds.count(k) != 1 else ''}"
                        for k in ("header", "event", "correction", "retraction") if k in kinds)
     click.echo(f"imported {log_file}: {counts}; {_summary(done)}")
-    if done.log is not None and log_hash(done.log) != log_hash(new):
+    if done.log_hash != log_hash(new):
         click.echo(f"note: the store keeps events in the order they were first recorded, which differs from "
                    f"{log_file}'s, so their log hashes differ")
 

@@ -216,3 +216,18 @@ def test_a_stores_log_hash_is_read_from_its_rows_without_parsing(tmp_path, sourc
         store.append([Entry("retraction", last, {"note": "gone"})], store.version)
     for rows in (store_rows(path), store_rows(path)[: len(log.events) + 1]):
         assert StoreView.of(rows, path).log_hash() == log_hash(view_log(rows, path))
+
+
+def test_the_log_hash_after_an_append_follows_from_the_rows_and_the_entries(tiny_store):
+    """The hash a store reports after a correction, a new event and a retraction is the loaded log's."""
+    from orgsim.events.store_view import StoreView
+
+    with Store.open(tiny_store) as store:
+        rows = store.rows()
+        log = view_log(rows, tiny_store)
+        first, last = log.events[0], log.events[-1]
+        entries = [Entry("correction", first.id, {**event_content(first), "note": "again"}),
+                   Entry("retraction", last.id, {"note": "gone"})]
+        predicted = StoreView.of(rows, tiny_store).log_hash(entries)
+        store.append(entries, len(rows))
+    assert predicted == log_hash(load_any(tiny_store))
