@@ -1,32 +1,38 @@
-"""``python -m bench``: build one synthetic history, measure orgsim and its peers on it, print the tables.
+"""``python -m bench``: orgsim and its peers on one synthetic history per size, each tool in a process of its own.
 
-    .venv/bin/python -m bench                     # 1,000,000 events, 500 organizations, 200 states, 200 years
-    .venv/bin/python -m bench --events 100000     # quicker
-    .venv/bin/python -m bench --markdown out/bench.md
+    .venv/bin/python -m bench --size 100000                 # one size
+    .venv/bin/python -m bench --size 100000,1000000         # two sizes: the growth exponent too
+    .venv/bin/python -m bench --size 1000000 --markdown out/bench.md
 
 Peers are optional extras (``pip install -e '.[bench]'``); a missing one is skipped with the reason.
+What is measured, and how, is in ``bench/fair.py`` and ``docs/benchmarks.md``.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import os
 import platform
 import subprocess
+import sys
 import tempfile
+import time
 
 from orgsim.events.synth import SynthSpec
 
 from . import data, orgsim_side
-from .peers import PEERS, run_peers
+from .fair import PARTS, TOOLS, make_queries, run_tool, write_inputs
 
-COW_FILE = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "cow-igo-v3",
-                        "state_year_format3.csv")
+
+def intervals_of(index: object) -> int:
+    """Membership intervals in a compiled index."""
+    return len(index.table.ent)  # type: ignore[attr-defined]
 
 
 def machine() -> str:
-    """CPU model, cores, memory, Python and date: where the numbers came from."""
+    """CPU model, cores, memory, Python, load and date: where the numbers came from."""
     try:
         lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
         model = next((ln.split(":", 1)[1].strip() for ln in lscpu.splitlines() if ln.startswith("Model name")), "?")
@@ -34,11 +40,15 @@ def machine() -> str:
         model = platform.processor() or "?"
     with open("/proc/meminfo") as fh:
         mem = int(fh.readline().split()[1]) / 1024**2
+    load = os.getloadavg()[0]
     return (f"{model}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}, {dt.date.today().isoformat()}")
+            f"{platform.system()} {platform.release()}, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, "
+            f"load average {load:.1f} at the start (a shared machine: timings vary by up to 2x)")
 
 
-def _t(seconds: float) -> str:
+def _t(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
     if seconds >= 1:
         return f"{seconds:.2f} s"
     if seconds >= 1e-3:
@@ -46,102 +56,217 @@ def _t(seconds: float) -> str:
     return f"{seconds * 1e6:.1f} µs"
 
 
-def _x(ratio: float) -> str:
-    return f"{ratio:.0f}×" if ratio >= 10 else f"**{ratio:.2f}×**" if ratio < 1 else f"{ratio:.1f}×"
+def _ratio(mine: float | None, theirs: float | None) -> str:
+    if not mine or not theirs:
+        return "—"
+    r = mine / theirs
+    return f"**{r:.2g}**" if r < 1 else f"{r:.2g}"
 
 
-def tables(h: data.History, parse: list, mine: dict, peers: list, cow: dict | None) -> str:
-    """The results as Markdown."""
+def _slope(xs: list[float], ys: list[float | None]) -> str:
+    pts = [(math.log(x), math.log(y)) for x, y in zip(xs, ys) if y]
+    if len(pts) < 2:
+        return "—"
+    (x0, y0), (x1, y1) = pts[0], pts[-1]
+    return f"{(y1 - y0) / (x1 - x0):.2f}"
+
+
+def _cli(*args: str) -> tuple[float, str]:
+    t = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "orgsim", *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"orgsim {' '.join(args)} failed: {done.stderr.strip()}")
+    return time.perf_counter() - t, done.stdout
+
+
+def store_figures(folder: str, events: int, seed: int) -> list[tuple[str, str]]:
+    """Seconds of `store import` of a synthetic log, one `append` on the result, `verify`, each a fresh process."""
+    log = os.path.join(folder, f"store-{events}.parquet")
+    _cli("synth", "--events", str(events), "--orgs", "200", "--states", "100", "--years", "200", "--seed",
+         str(seed), "-o", log)
+    store = os.path.join(folder, f"store-{events}.sqlite")
+    _cli("store", "init", "--store", store)
+    rows = []
+    secs, _ = _cli("store", "import", log, "--store", store)
+    rows.append((f"`store import` of a {events:,}-event synthetic log (Parquet)", _t(secs)))
+    secs, _ = _cli("append", "--store", store, "--id", "bench-note", "--date", "2015-12-31", "--kind", "statement",
+                   "--target", "O0001", "--payload", "title=bench", "--provenance", "dataset=bench")
+    rows.append((f"one `append` on that {events + 1:,}-row store", _t(secs)))
+    secs, _ = _cli("verify", store)
+    rows.append((f"`verify` of its {events + 2:,} rows", _t(secs)))
+    return rows
+
+
+def hash_figures(parquet: str) -> list[tuple[str, str]]:
+    """`state --format json` on the large log twice: the second reads the index and the log hash from the cache."""
+    cache = parquet + ".orgsim-index"
+    if os.path.exists(cache):
+        os.unlink(cache)
+    org = data_org(parquet)
+    first, _ = _cli("state", "--log", parquet, "--org", org, "--at", "1900", "--format", "json")
+    second, _ = _cli("state", "--log", parquet, "--org", org, "--at", "1900", "--format", "json")
+    return [("`state --format json`, first call (compiles, hashes the log, writes the cache)", _t(first)),
+            ("… second call (index and log hash read from the cache)", _t(second))]
+
+
+def data_org(parquet: str) -> str:
+    """The first organization of a synthetic log."""
+    import pyarrow.parquet as pq
+
+    import json
+
+    header = json.loads(pq.read_schema(parquet).metadata[b"orgsim_log"])
+    return next(iter(header["entities"]["organizations"]))
+
+
+IMPORT_PROBES = [["--version"], ["--help"], ["state", "--at", "2009-06-14"],
+                 ["state", "--at", "2009-06-14", "--format", "json"], ["validate"], ["store", "--help"],
+                 ["export", "--format", "json"], ["comembership", "--at", "2009-06-14"]]
+HEAVY = ("pandas", "numpy", "pyarrow", "networkx", "matplotlib", "rich", "simpy", "yaml")
+
+
+def import_profile(repeat: int = 3) -> list[tuple[str, str, str]]:
+    """Each command's wall time (median of ``repeat`` fresh processes) and the heavy libraries it imports."""
+    probe = ("import sys, runpy\nsys.argv = ['orgsim', *sys.argv[1:]]\nimport io, contextlib\n"
+             "try:\n    with contextlib.redirect_stdout(io.StringIO()):\n"
+             "        runpy.run_module('orgsim', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+             f"print(','.join(m for m in {HEAVY!r} if m in sys.modules) or '-', file=sys.stderr)\n")
+    out = []
+    base = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        base.append(time.perf_counter() - t)
+    out.append(("`python -c pass`", _t(sorted(base)[repeat // 2]), "-"))
+    for args in IMPORT_PROBES:
+        times, mods = [], "-"
+        for _ in range(repeat):
+            t = time.perf_counter()
+            done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True)
+            times.append(time.perf_counter() - t)
+            mods = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "?"
+        out.append((f"`orgsim {' '.join(args)}`", _t(sorted(times)[repeat // 2]), mods))
+    return out
+
+
+def tables(sizes: list[int], spec: dict, parse: list, results: dict[int, list[dict]], store: list, hashing: list,
+           imports: list) -> str:
+    """Everything measured, as Markdown, with the machine and the date."""
     out = [f"Machine: {machine()}", "",
-           f"History: {mine['events']:,} events, {h.spec.orgs} organizations, {h.spec.states} states, "
-           f"{h.spec.years} years (seed {h.spec.seed}); {mine['intervals']:,} membership intervals.", "",
-           "File parsing (load and validate, measured apart from the compile):", "",
-           "| format | events | file | load | per event |", "|---|---:|---:|---:|---:|"]
-    for r in parse:
-        out.append(f"| {r['format']} | {r['events']:,} | {r['bytes'] / 1e6:.1f} MB | {_t(r['seconds'])} | "
-                   f"{_t(r['seconds'] / r['events'])} |")
-    ok = lambda x, target: "yes" if x <= target else "**no**"
-    out += ["", "The index (compile path: " + mine["method"] + "):", "",
-            "| measure | orgsim | target | met |", "|---|---:|---:|---|",
-            f"| compile {mine['events']:,} events (median of 5; first {_t(mine['compile_first'])}) | "
-            f"{_t(mine['compile'])} | 0.5 s | {ok(mine['compile'], 0.5)} |",
-            f"| members of one organization at a date (median) | {_t(mine['members_of'])} | 20 µs | "
-            f"{ok(mine['members_of'], 20e-6)} |",
-            f"| … its first call, which cuts each organization's intervals into buckets | "
-            f"{_t(mine['buckets_first'])} | — | |",
-            f"| all organizations' memberships at a date, as a DataFrame (median) | {_t(mine['memberships_at'])} | "
-            f"10 ms | {ok(mine['memberships_at'], 10e-3)} |",
-            f"| … its first call, which cuts the whole timeline into buckets | {_t(mine['time_buckets_first'])} "
-            f"| — | |",
-            f"| co-membership graph (networkx) at a date | {_t(mine['comembership'])} | — | |",
-            f"| every fact at a date as Fact objects (the State API) | {_t(mine['facts_at'])} | — | |",
-            f"| peak memory: compile, then both bucket structures (tracemalloc) | {mine['peak_bytes'] / 1e6:.0f} MB | 500 MB | "
-            f"{ok(mine['peak_bytes'], 500e6)} |",
-            f"| largest resident set of the benchmark process so far | {mine['rss_bytes'] / 1e6:.0f} MB | — | |",
-            f"| index reloaded from FILE.orgsim-index (median) | {_t(mine['cache_load'])} | — | |"]
-    out += ["", "Against the peers (same history, same random queries):", "",
-            "| tool | version | ingest | members of one org | orgsim faster by | all memberships | orgsim faster by"
-            " | answers agree |", "|---|---|---:|---:|---:|---:|---:|---|",
-            f"| **orgsim** (Parquet load + compile) | | {_t(parse[-1]['seconds'] + mine['compile'])} | "
-            f"{_t(mine['members_of'])} | | {_t(mine['memberships_at'])} | | |"]
-    for p in peers:
-        if "skipped" in p:
-            out.append(f"| {p['name']} | skipped: {p['skipped']} | | | | | | |")
-            continue
-        note = f" ({p['note']})" if p.get("note") else ""
-        whole = p.get("whole", True)  # a peer given part of the history: its "all memberships" is not comparable
-        out.append(f"| {p['name']}{note} | {p['version']} | {_t(p['ingest'])} | {_t(p['members_of'])} | "
-                   f"{_x(p['members_of'] / mine['members_of'])} | {_t(p['memberships_at'])} | "
-                   f"{_x(p['memberships_at'] / mine['memberships_at']) if whole else 'n/a (part)'} | "
-                   f"{'yes' if p['agrees'] else '**no**'} |")
-    if cow:
-        out += ["", f"COW IGO v3 ({cow['file']}: {cow['organizations']} organizations, {cow['events']:,} events):", "",
-                "| import (read, convert, validate) | compile (" + cow["method"] + ") | memberships on 1 July 1975 "
-                "(first call / median) | the same through History.at().memberships() |", "|---:|---:|---:|---:|",
-                f"| {_t(cow['import'])} | {_t(cow['compile'])} | {_t(cow['first_answer'])} / "
-                f"{_t(cow['memberships_at'])} ({cow['rows_1975']:,} rows) | {_t(cow['state_api'])} |"]
+           f"Histories: `orgsim synth --orgs {spec['orgs']} --states {spec['states']} --years {spec['years']} "
+           f"--seed {spec['seed']}` at {', '.join(f'{n:,}' for n in sizes)} events.", ""]
+    for n in sizes:
+        res = results[n]
+        mine = next((r for r in res if r["tool"] == "orgsim" and "skipped" not in r), None)
+        out += [f"### {n:,} events ({res[0].get('intervals', '?')} membership intervals)", "",
+                "| tool | version | time to first answer | one org, non-empty (median) | one org, empty (median) | "
+                "every membership at a date (median) | resident growth | answers agree | orgsim/peer: first | "
+                "non-empty | empty | world |",
+                "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|"]
+        for r in res:
+            if "skipped" in r:
+                out.append(f"| {r['tool']} | skipped: {r['skipped']} | | | | | | | | | | |")
+                continue
+            note = f" ({r['note']})" if r.get("note") else ""
+            ratios = ["", "", "", ""] if r is mine or mine is None else [
+                _ratio(mine["first"], r["first"]), _ratio(mine["nonempty"], r["nonempty"]),
+                _ratio(mine["empty"], r["empty"]), _ratio(mine["world"], r["world"])]
+            out.append(f"| {r['tool']}{note} | {r['version']} | {_t(r['first'])} | {_t(r['nonempty'])} | "
+                       f"{_t(r['empty'])} | {_t(r['world'])} | {r['rss'] / 1e6:.0f} MB | "
+                       f"{'yes' if r['agree'] else '**no**'} ({r['asked']} queries) | {' | '.join(ratios)} |")
+        out.append("")
+    if len(sizes) > 1:
+        out += [f"Growth exponents from {sizes[0]:,} to {sizes[-1]:,} events (1.0: linear; time ~ size^k):", "",
+                "| tool | time to first answer | non-empty query | resident growth |", "|---|---:|---:|---:|"]
+        for tool in TOOLS:
+            rs = [next((r for r in results[n] if r["tool"] == tool and "skipped" not in r), None) for n in sizes]
+            if any(r is None for r in rs):
+                continue
+            out.append(f"| {tool} | {_slope(sizes, [r['first'] for r in rs])} | "
+                       f"{_slope(sizes, [r['nonempty'] for r in rs])} | {_slope(sizes, [r['rss'] for r in rs])} |")
+        out.append("")
+    if parse:
+        out += ["File parsing (load and validate):", "", "| format | events | file | load | per event |",
+                "|---|---:|---:|---:|---:|"]
+        out += [f"| {r['format']} | {r['events']:,} | {r['bytes'] / 1e6:.1f} MB | {_t(r['seconds'])} | "
+                f"{_t(r['seconds'] / r['events'])} |" for r in parse]
+        out.append("")
+    if store or hashing:
+        out += ["The store and the log hash (each a fresh `orgsim` process, wall time):", "", "| measure | time |",
+                "|---|---:|"]
+        out += [f"| {a} | {b} |" for a, b in store + hashing]
+        out.append("")
+    if imports:
+        out += ["Import profile (wall time of a fresh process, median of 3; heavy libraries it imported):", "",
+                "| command | time | imports |", "|---|---:|---|"]
+        out += [f"| {a} | {b} | {c} |" for a, b, c in imports]
+        out.append("")
     return "\n".join(out) + "\n"
 
 
 def main() -> None:
-    """Parse the options, run everything once, print (and optionally write) the tables."""
+    """Parse the options, measure every size, print (and optionally write) the tables."""
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    ap.add_argument("--events", type=int, default=1_000_000, help="events in the synthetic history (default: %(default)s)")
+    ap.add_argument("--size", "--events", dest="size", default="1000000",
+                    help="events in the synthetic history; several, comma-separated, give growth exponents")
     ap.add_argument("--orgs", type=int, default=500, help="organizations (default: %(default)s)")
     ap.add_argument("--states", type=int, default=200, help="states (default: %(default)s)")
     ap.add_argument("--years", type=int, default=200, help="years covered (default: %(default)s)")
     ap.add_argument("--seed", type=int, default=7, help="seed of the synthetic history (default: %(default)s)")
-    ap.add_argument("--queries", type=int, default=200, help="random (organization, date) queries")
-    ap.add_argument("--slow-queries", type=int, default=20, help="queries for the slow peers")
+    ap.add_argument("--queries", type=int, default=200, help="non-empty queries, and as many empty ones")
+    ap.add_argument("--tools", default=",".join(TOOLS), help="comma-separated: " + ", ".join(TOOLS))
     ap.add_argument("--small-events", type=int, default=50_000,
-                    help="events in the YAML / JSON lines / Parquet files compared for parsing (YAML is slow)")
-    ap.add_argument("--peers", default=",".join(PEERS), help="comma-separated: " + ", ".join(PEERS))
+                    help="events in the YAML / JSON lines / Parquet files compared for parsing (0: skip)")
+    ap.add_argument("--store-events", type=int, default=100_000, help="events for the store figures (0: skip)")
     ap.add_argument("--dynetx-orgs", type=int, default=3, help="organizations DyNetX is given (it is slow)")
-    ap.add_argument("--cow", default=COW_FILE, help="COW IGO v3 state_year_format3.csv (skipped if missing)")
+    ap.add_argument("--eventsourcing-intervals", type=int, default=150_000,
+                    help="past this many intervals, eventsourcing is given a proportional part of the organizations")
+    ap.add_argument("--no-imports", action="store_true", help="skip the import profile")
     ap.add_argument("--markdown", default=None, help="also write the tables to this file")
     args = ap.parse_args()
-    spec = SynthSpec(args.orgs, args.states, args.years, args.events, args.seed)
-    with tempfile.TemporaryDirectory(prefix="orgsim-bench-") as folder:
-        print("building the history…", flush=True)
-        h = data.build(spec, folder, args.small_events, args.queries)
-        print("parsing…", flush=True)
-        parse = orgsim_side.parsing(h)
-        print("orgsim…", flush=True)
-        mine, index = orgsim_side.measure(h)
-        frame = data.intervals_frame(index)
+    sizes = sorted(int(s) for s in args.size.split(",") if s)
+    tools = [t for t in args.tools.split(",") if t]
+    results: dict[int, list[dict]] = {}
+    parse: list = []
+    hashing: list = []
+    with tempfile.TemporaryDirectory(prefix="orgsim-bench-") as root:
+        for n in sizes:
+            folder = os.path.join(root, str(n))
+            os.makedirs(folder)
+            spec = SynthSpec(args.orgs, args.states, args.years, n, args.seed)
+            print(f"{n:,} events: building the history…", flush=True)
+            h = data.build(spec, folder, args.small_events if n == sizes[-1] else 0, 1)
+            from orgsim.engine.index import FactIndex
+            from orgsim.events import load_log
 
-        def reference(org: str, day: int) -> set:
-            actors, statuses = index.members_of(org, day)
-            return set(zip(actors.tolist(), statuses.tolist()))
-
-        print("peers…", flush=True)
-        peers = run_peers(frame, h.queries, args.slow_queries, reference,
-                          [p for p in args.peers.split(",") if p], args.dynetx_orgs)
-    print("COW…", flush=True)
-    cow = orgsim_side.cow(os.path.normpath(args.cow))
-    text = tables(h, parse, mine, peers, cow)
-    if cow is None:
-        text += "\nCOW IGO: skipped (no importer or no file at --cow).\n"
+            index = FactIndex(load_log(h.parquet), cache=False)
+            write_inputs(folder, index)
+            queries, reference = make_queries(index, args.queries, args.seed)
+            PARTS.clear()
+            PARTS["dynetx"] = args.dynetx_orgs
+            if intervals_of(index) > args.eventsourcing_intervals:  # ~1 ms an interval: given a part
+                PARTS["eventsourcing"] = max(1, args.orgs * args.eventsourcing_intervals // intervals_of(index))
+            queries["parts"] = {}
+            for tool, k in PARTS.items():
+                part, ref = make_queries(index, args.queries, args.seed, first_orgs=k)
+                queries["parts"][tool] = part
+                reference.update(ref)
+            intervals = len(index.table.ent)
+            del index
+            results[n] = []
+            for tool in tools:
+                print(f"  {tool}…", flush=True)
+                r = run_tool(tool, folder, queries, reference)
+                r["intervals"] = f"{intervals:,}"
+                results[n].append(r)
+            if n == sizes[-1]:
+                if args.small_events:
+                    parse = orgsim_side.parsing(h)
+                hashing = hash_figures(h.parquet)
+        store = store_figures(root, args.store_events, args.seed) if args.store_events else []
+    imports = [] if args.no_imports else import_profile()
+    spec_d = {"orgs": args.orgs, "states": args.states, "years": args.years, "seed": args.seed}
+    text = tables(sizes, spec_d, parse, results, store, hashing, imports)
     print(text)
     if args.markdown:
         with open(args.markdown, "w", encoding="utf-8") as fh:

@@ -62,12 +62,14 @@ def build(spec: SynthSpec, folder: str, small_events: int, queries: int) -> Hist
     parquet = os.path.join(folder, "history.parquet")
     write_log(parquet, header, cols)
     small_events = min(small_events, len(cols))
-    h_small, c_small = _slice(header, cols, small_events)
-    small = {"parquet": os.path.join(folder, "small.parquet"), "yaml": os.path.join(folder, "small.yaml"),
-             "jsonl": os.path.join(folder, "small.jsonl")}
-    write_log(small["parquet"], h_small, c_small)
-    write_log(small["yaml"], h_small, c_small)
-    write_jsonl(small["jsonl"], h_small, c_small)
+    small = {}
+    if small_events:  # 0: no parsing comparison
+        h_small, c_small = _slice(header, cols, small_events)
+        small = {"parquet": os.path.join(folder, "small.parquet"), "yaml": os.path.join(folder, "small.yaml"),
+                 "jsonl": os.path.join(folder, "small.jsonl")}
+        write_log(small["parquet"], h_small, c_small)
+        write_log(small["yaml"], h_small, c_small)
+        write_jsonl(small["jsonl"], h_small, c_small)
     keys = cols.keys
     rng = np.random.default_rng(spec.seed)
     orgs = list(header["entities"]["organizations"])

@@ -22,41 +22,92 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any, Callable
 
 from .errors import InputError
-from .model import Event, Log, thaw
+from .model import Event, FrozenDict, Log, thaw
 
 #: The "previous hash" of the first link of every chain.
 GENESIS = "0" * 64
 
 
-def _check(value: Any, where: str) -> None:
-    # JSON would quietly turn int keys into text and refuse bytes or NaN with a traceback:
-    # anything it cannot carry back unchanged is refused here, with a sentence.
-    if isinstance(value, Mapping):
+_LEAVES = (str, int, bool, type(None))
+_CONTAINERS = frozenset((dict, FrozenDict, list, tuple))
+
+
+def _plain(value: Any, where: str) -> Any:
+    """Frozen data as plain dicts and lists, refusing what JSON cannot carry back unchanged.
+
+    JSON would quietly turn int keys into text and refuse bytes or NaN with a traceback, so those are
+    refused here with a sentence. Concrete types are tested first: ``typing.Mapping`` checks cost a
+    Python call each, and a million events make millions of them.
+    """
+    kind = type(value)
+    if kind in _LEAVES:
+        return value
+    if kind is float:
+        if not math.isfinite(value):
+            raise InputError(f"{where}: {value!r} is not a number JSON can hold")
+        return value
+    if isinstance(value, dict) or isinstance(value, Mapping):
+        out = {}
         for k, v in value.items():
             if not isinstance(k, str):
                 raise InputError(f"{where}: key {k!r} is not text, so it cannot be stored or hashed")
-            _check(v, where)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            _check(v, where)
-    elif isinstance(value, float) and not math.isfinite(value):
-        raise InputError(f"{where}: {value!r} is not a number JSON can hold")
-    elif value is not None and not isinstance(value, (str, int, float, bool)):
-        raise InputError(f"{where}: a {type(value).__name__} value cannot be stored or hashed")
+            out[k] = _plain(v, where)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, where) for v in value]
+    if isinstance(value, (str, int)):  # a subclass (an enum of text, say) is written as its value
+        return value
+    if isinstance(value, float):
+        return _plain(float(value), where)
+    raise InputError(f"{where}: a {kind.__name__} value cannot be stored or hashed")
+
+
+def _keys_are_text(value: Any, where: str) -> None:
+    # JSON writes int, float, bool and None keys as text without a word: refuse them, visiting containers only.
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            for k, x in v.items():
+                if not isinstance(k, str):
+                    raise InputError(f"{where}: key {k!r} is not text, so it cannot be stored or hashed")
+                if type(x) in _CONTAINERS or isinstance(x, (dict, list, tuple)):
+                    stack.append(x)
+        else:
+            stack.extend(x for x in v if type(x) in _CONTAINERS or isinstance(x, (dict, list, tuple)))
 
 
 def canonical_json(value: Any, where: str = "content") -> str:
     """The one byte-exact spelling of plain data: sorted keys, no spaces, UTF-8 kept readable."""
-    _check(value, where)
     try:
-        text = json.dumps(thaw(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        # Fast path: json writes dicts (FrozenDict too) and tuples itself, refusing NaN and unknown types;
+        # only keys need a look of their own.
+        if isinstance(value, (dict, list, tuple)):
+            _keys_are_text(value, where)
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except InputError:
+        raise
+    except (ValueError, TypeError, RecursionError):
+        text = _slow_canonical(value, where)  # find what it was, to say so (or write other mappings)
+    try:
         text.encode("utf-8")  # lone surrogates (from a badly encoded argument) cannot be stored
-    except (ValueError, TypeError, RecursionError) as exc:
+    except UnicodeEncodeError as exc:
         raise InputError(f"{where}: cannot be written canonically ({exc})") from None
     return text
+
+
+def _slow_canonical(value: Any, where: str) -> str:
+    try:
+        plain = _plain(value, where)
+        return json.dumps(plain, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except InputError:
+        raise
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise InputError(f"{where}: cannot be written canonically ({exc})") from None
 
 
 def chain_link(previous: str, text: str) -> str:
@@ -106,6 +157,18 @@ def file_order(log: Log) -> list[Event]:
     return sorted(log.events, key=lambda e: (e.order, e.sort_key, e.id))
 
 
+def log_texts(log: Log) -> tuple[str, list[tuple[Event, str]]]:
+    """The canonical JSON of a log's header and of each event in file order (its log hash is kept too)."""
+    header = canonical_json(header_content(log), f"{log.path}: header")
+    texts = [(ev, canonical_json(event_content(ev), f"{ev.where}: event '{ev.id}'")) for ev in file_order(log)]
+    if log.__dict__.get("_head_hash") is None:  # hashing is cheap next to the JSON: keep it while here
+        head = chain_link(GENESIS, header)
+        for _ev, text in texts:
+            head = chain_link(head, text)
+        object.__setattr__(log, "_head_hash", head)
+    return header, texts
+
+
 def log_hash(log: Log) -> str:
     """The head of the chain over the log's header and its events in file order (cached on the log)."""
     cached = log.__dict__.get("_head_hash")
@@ -114,7 +177,15 @@ def log_hash(log: Log) -> str:
         for ev in file_order(log):
             cached = chain_link(cached, canonical_json(event_content(ev), f"{ev.where}: event '{ev.id}'"))
         object.__setattr__(log, "_head_hash", cached)  # Log is frozen; the cache is not part of its value
+        for keep in AFTER_LOG_HASH:
+            keep(log, cached)
     return cached
 
 
-__all__ = ["GENESIS", "canonical_json", "chain_link", "event_content", "header_content", "file_order", "log_hash"]
+#: Called with a log and its hash when the hash was computed: the engine's index cache keeps it, so a large
+#: log's hash is computed once (a hook, because events/ never imports the engine).
+AFTER_LOG_HASH: list[Callable[[Log, str], None]] = []
+
+
+__all__ = ["GENESIS", "canonical_json", "chain_link", "event_content", "header_content", "file_order", "log_hash",
+           "log_texts"]

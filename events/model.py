@@ -33,6 +33,9 @@ class FrozenDict(dict):
         return hash(tuple(sorted(self.items(), key=repr)))
 
 
+_LEAVES = frozenset((str, int, float, bool, type(None)))
+
+
 def freeze(value: Any) -> Any:
     """Deep-freeze plain YAML data: dicts become FrozenDicts, lists become tuples."""
     if isinstance(value, Mapping):
@@ -44,7 +47,9 @@ def freeze(value: Any) -> Any:
 
 def thaw(value: Any) -> Any:
     """Turn frozen data back into plain dicts and lists (for JSON and YAML output)."""
-    if isinstance(value, Mapping):
+    if type(value) in _LEAVES:  # most values are text or numbers: no slow typing.Mapping check for them
+        return value
+    if isinstance(value, dict) or isinstance(value, Mapping):
         return {k: thaw(v) for k, v in value.items()}
     if isinstance(value, tuple):
         return [thaw(v) for v in value]

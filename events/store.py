@@ -228,8 +228,10 @@ class Store:
                                  self.path)
             key = "" if e.intent == "header" else e.event_id
             if key not in latest:
-                found = self.conn.execute("SELECT version, type FROM events WHERE event_id = ? "
-                                          "ORDER BY version DESC LIMIT 1", (key,)).fetchone()
+                # An empty store holds nothing to look up: an import of a million events asks nothing.
+                found = None if version == 0 else self.conn.execute(
+                    "SELECT version, type FROM events WHERE event_id = ? ORDER BY version DESC LIMIT 1",
+                    (key,)).fetchone()
                 latest[key] = found or (0, "")
             number, kind = latest[key]
             live = kind in ("event", "header")
@@ -241,7 +243,8 @@ class Store:
                 raise StoreError(f"no event '{key}' in the store to {verb}", self.path)
             type_ = "header" if e.intent == "header" else "retraction" if e.intent == "retraction" else "event"
             latest[key] = (number + 1, type_)
-            yield type_, key, number + 1, canonical_json(e.content, f"{self.path}: {e.intent} '{key}'")
+            text = e.text if e.text is not None else canonical_json(e.content, f"{self.path}: {e.intent} '{key}'")
+            yield type_, key, number + 1, text
 
     def restore(self, rows: Sequence[Row]) -> None:
         """Write already chained rows (from an export) into an empty store, exactly as they were."""

@@ -62,6 +62,7 @@ class Entry:
     intent: str  # header | event | correction | retraction
     event_id: str
     content: Any
+    text: str | None = None  # the content's canonical JSON, when the caller has it already
 
 
 def row_hash(prev_hash: str, type_: str, event_id: str, version: int, recorded_at: str, content: str) -> str:

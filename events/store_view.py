@@ -11,9 +11,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any, Sequence
 
-from .canonical import canonical_json, event_content, file_order, header_content
+from .canonical import (GENESIS, canonical_json, chain_link, event_content, file_order, header_content,
+                        log_texts)
 from .dates import DateError
 from .model import Log
 from .parse import load_log, parse_log
@@ -119,32 +121,89 @@ def load_any(path: str, as_recorded: str | None = None) -> Log:
     return dataclasses.replace(view_log(rows, path), path=f"{path}@{recorded_time(as_recorded)}")
 
 
-def import_entries(current_log: Log | None, new: Log) -> list[Entry]:
+@dataclass(frozen=True)
+class StoreView:
+    """What a store holds now, read from its rows without parsing a single event."""
+
+    path: str
+    rows: list[Row]
+    header: Row | None
+    live: dict[str, Row]  # event id -> its latest row, for each live event, in order of first recording
+
+    @classmethod
+    def of(cls, rows: list[Row], path: str) -> "StoreView":
+        """The view of some rows (the latest header, the live events)."""
+        header, events = current(rows)
+        return cls(path, rows, header, {r.event_id: r for r in events})
+
+    def header_log(self) -> Log:
+        """The header alone, as a Log with no events: enough to validate one more event against."""
+        if self.header is None:
+            raise StoreError("the store holds no log yet (import one with `orgsim store import LOG`)", self.path)
+        # Conflicts name events, which this log leaves out; a new event is checked against ids and sources only.
+        return parse_log({**_content(self.header, self.path), "conflicts": [], "events": []}, self.path)
+
+    def log_hash(self, then: Sequence[Entry] = ()) -> str:
+        """The log hash of what the store holds (with ``then`` appended), chained over canonical contents.
+
+        Each row's content is the canonical JSON of event_content (header_content) of what was appended,
+        so this is the hash log_hash() gives the loaded log (a test checks it), with no event parsed.
+        """
+        header = self.header.content if self.header is not None else None
+        live = {k: r.content for k, r in self.live.items()}
+        for e in then:
+            text = e.text if e.text is not None else canonical_json(e.content)
+            if e.intent == "header":
+                header = text
+            elif e.intent == "retraction":
+                live.pop(e.event_id, None)
+            else:  # a new event goes last; a correction keeps its event's place
+                live[e.event_id] = text
+        if header is None:
+            return GENESIS
+        head = chain_link(GENESIS, header)
+        for text in live.values():
+            head = chain_link(head, text)
+        return head
+
+
+def import_entries(current_log: "Log | StoreView | None", new: Log) -> list[Entry]:
     """What to append so the store holds ``new``: every row for an empty store, else only the differences.
 
     A changed event becomes a new version (a correction) and an event missing from ``new`` a retraction;
-    nothing already stored is rewritten.
+    nothing already stored is rewritten. Each event of ``new`` is looked up by id, once.
     """
     header = header_content(new)
-    if current_log is None:
-        return [Entry("header", "", header)] + [Entry("event", e.id, event_content(e)) for e in file_order(new)]
-    if current_log.id != new.id:
-        raise StoreError(f"the store holds log {current_log.id!r}; {new.path} is log {new.id!r} "
-                         "(import it into another store)", current_log.path)
+    if current_log is None or (isinstance(current_log, StoreView) and current_log.header is None):
+        # Each event's canonical JSON is made once, for its row and for the log hash alike.
+        head_text, texts = log_texts(new)
+        return [Entry("header", "", header, head_text)] + [Entry("event", e.id, None, t) for e, t in texts]
+    if isinstance(current_log, StoreView):
+        head_data = _content(current_log.header, current_log.path)
+        log_id, path = str(head_data.get("id", "log")), current_log.path
+        stored_header = current_log.header.content
+        stored = {k: r.content for k, r in current_log.live.items()}
+    else:
+        log_id, path = current_log.id, current_log.path
+        stored_header = canonical_json(header_content(current_log))
+        stored = {e.id: canonical_json(event_content(e)) for e in file_order(current_log)}
+    if log_id != new.id:
+        raise StoreError(f"the store holds log {log_id!r}; {new.path} is log {new.id!r} "
+                         "(import it into another store)", path)
     out = []
-    if canonical_json(header_content(current_log)) != canonical_json(header):
+    if stored_header != canonical_json(header):
         out.append(Entry("header", "", header))
-    stored = {e.id: canonical_json(event_content(e)) for e in current_log.events}
     for e in file_order(new):
         content = event_content(e)
-        if e.id not in stored:
+        old = stored.get(e.id)
+        if old is None:
             out.append(Entry("event", e.id, content))
-        elif stored[e.id] != canonical_json(content):
+        elif old != canonical_json(content):
             out.append(Entry("correction", e.id, content))
-    gone = [e for e in file_order(current_log) if e.id not in new.by_id]
-    out += [Entry("retraction", e.id, {"note": f"not in {new.path}"}) for e in gone]
+    keep = new.by_id
+    out += [Entry("retraction", k, {"note": f"not in {new.path}"}) for k in stored if k not in keep]
     return out
 
 
-__all__ = ["recorded_time", "current", "view_data", "view_log", "store_rows", "checked", "load_any",
+__all__ = ["StoreView", "recorded_time", "current", "view_data", "view_log", "store_rows", "checked", "load_any",
            "import_entries"]

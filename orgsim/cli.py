@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import functools
 import sys
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
-from orgsim.engine.diff import diff as diff_states
-from orgsim.engine.frames import events_frame, membership_frame
-from orgsim.engine.history import History
 from orgsim.events import bundled_log_path
 from orgsim.events.canonical import log_hash
 from orgsim.events.dates import DateError, ordinal_to_iso
@@ -21,7 +18,13 @@ from orgsim.events.errors import InputError
 from orgsim.events.store_view import load_any
 from orgsim.events.vocabulary import KINDS, kinds_markdown
 
+from . import progress
 from .output import FORMATS, emit, to_json
+
+# The engine (NumPy), pandas, networkx and matplotlib are imported by the commands that use them, so
+# `orgsim --version` and `--help` start in a fraction of the time (docs/benchmarks.md, import profile).
+if TYPE_CHECKING:
+    from orgsim.engine.history import History
 
 
 class UserError(click.ClickException):
@@ -39,6 +42,8 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (InputError, DateError) as exc:
             raise UserError(str(exc)) from None
+        finally:
+            progress.done()  # a command's progress display never outlives it, error or not
 
 
 def _parse_readings(values: tuple[str, ...]) -> dict[str, str]:
@@ -65,7 +70,11 @@ def log_options(fn: Callable) -> Callable:
     @functools.wraps(fn)
     def wrapper(log_path: str | None, org: str | None, readings: tuple[str, ...], as_recorded: str | None,
                 **kwargs: Any) -> Any:
+        from orgsim.engine.history import History
+
+        progress.step(f"loading {log_path or 'the bundled log'}")
         log = load_any(log_path or bundled_log_path(), as_recorded)
+        progress.done()  # commands that take long after loading say so themselves
         history = History(log, readings=_parse_readings(readings), org=org)
         return fn(history, **kwargs)
 
@@ -89,9 +98,14 @@ def cli() -> None:
               help="Also replay each day's events in other orders and list the days where the order matters.")
 def validate(log_file: str | None, log_path: str | None, check_order: bool) -> None:
     """Load a log, check every event and replay it strictly; exit 2 at the first problem."""
+    from orgsim.engine.history import History
+
+    progress.step(f"loading {log_file or log_path or 'the bundled log'}")
     history = History(load_any(log_file or log_path or bundled_log_path()))
+    progress.step(f"replaying {len(history.log.events):,} events strictly")
     result = history.validate()
     log = history.log
+    progress.done()
     print(f"ok: {log.path}: {len(log.events)} events, {len(result.applied)} applied, "
           f"{len(result.skipped)} set aside as alternative readings, {len(log.conflicts)} source conflicts")
     for s in result.skipped:
@@ -101,7 +115,9 @@ def validate(log_file: str | None, log_path: str | None, check_order: bool) -> N
     if check_order:
         from orgsim.engine.order import order_issues
 
+        progress.step("replaying each day's events in other orders")
         issues = order_issues(log)
+        progress.done()
         print(f"order: {len(issues)} days on which the order of same-day events changes the result")
         for issue in issues:
             print(f"  order {issue}")
@@ -206,6 +222,8 @@ def events(history: History, start: str | None, end: str | None, kind: str | Non
     """The log's events in replay order, with their dates as written and their source lines."""
     if kind and kind not in KINDS:
         raise UserError(f"--kind {kind!r} is not a kind (see `orgsim kinds`)")
+    from orgsim.engine.frames import events_frame
+
     df = events_frame(history, history.events(start, end, kind, actor))
     emit(df.to_dict("records"), EVENT_COLUMNS, fmt, title=f"{len(df)} events")
 
@@ -219,6 +237,8 @@ def timeline(history: History, fmt: str, output: str | None) -> None:
     if output:
         _draw_timeline(history, output)
         return
+    from orgsim.engine.frames import membership_frame
+
     df = membership_frame(history)
     df = df[df.org == history.org]
     rows = []
@@ -257,6 +277,8 @@ def _draw_timeline(history: History, output: str) -> None:
 @log_options
 def diff(history: History, date1: str, date2: str, fmt: str) -> None:
     """What changed between two dates, and the events in between."""
+    from orgsim.engine.diff import diff as diff_states
+
     d = diff_states(history, date1, date2)
     rows = [{"change": c["change"], "category": c["category"], "key": " ".join(c["key"][1:]),
              "before": _short(c["before"]), "after": _short(c["after"]), "since": c["after_since"] or "",

@@ -10,13 +10,56 @@ from typing import Callable
 import click
 
 from orgsim.cli import UserError, cli, log_options
-from orgsim.engine.history import History
-from orgsim.reports.comembership import comembership, comembership_data, comembership_rows
-from orgsim.reports.exports import history_gexf, history_json_text, state_graphml
-from orgsim.reports.panel import cow_state_year_csv, state_year_csv
-from orgsim.reports.timelinejs import timeline_json
+from typing import TYPE_CHECKING
 
+from . import progress
 from .output import FORMATS, emit, to_json
+
+if TYPE_CHECKING:
+    from orgsim.engine.history import History
+
+
+# The exporters import networkx, pandas and the like only when they run: `orgsim --help` loads none of them.
+def history_gexf(h: "History") -> str:
+    """The whole history as GEXF."""
+    from orgsim.reports.exports import history_gexf as run
+
+    return run(h)
+
+
+def history_json_text(h: "History") -> str:
+    """The whole history as JSON."""
+    from orgsim.reports.exports import history_json_text as run
+
+    return run(h)
+
+
+def state_graphml(h: "History", at: str | None) -> str:
+    """The network at a date as GraphML."""
+    from orgsim.reports.exports import state_graphml as run
+
+    return run(h, at)
+
+
+def state_year_csv(h: "History") -> str:
+    """The state-year panel as CSV."""
+    from orgsim.reports.panel import state_year_csv as run
+
+    return run(h)
+
+
+def cow_state_year_csv(h: "History") -> str:
+    """The panel in the COW state-year layout."""
+    from orgsim.reports.panel import cow_state_year_csv as run
+
+    return run(h)
+
+
+def timeline_json(h: "History") -> str:
+    """The history for TimelineJS."""
+    from orgsim.reports.timelinejs import timeline_json as run
+
+    return run(h)
 
 #: Export formats: each turns a history (and, for GraphML, a date) into text.
 EXPORTERS: dict[str, Callable[[History, str | None], str]] = {
@@ -62,7 +105,9 @@ def export(history: History, fmt: str, output: str | None, at: str | None) -> No
     """Export the history for other tools: Gephi, R, spreadsheets, TimelineJS."""
     if at is not None and fmt != "graphml":
         raise UserError("--at applies only to --format graphml (the other formats cover the whole history)")
+    progress.step(f"exporting {len(history.log.events):,} events as {fmt}")
     text = EXPORTERS[fmt](history, at)
+    progress.step(f"writing {output or 'standard output'}")
     if output is None:
         sys.stdout.write(text)
     else:
@@ -76,6 +121,8 @@ def export(history: History, fmt: str, output: str | None, at: str | None) -> No
 @log_options
 def comembership_command(history: History, at: str, fmt: str) -> None:
     """Pairs of states and the organizations they are members of together at a date."""
+    from orgsim.reports.comembership import comembership, comembership_data, comembership_rows
+
     g = comembership(history, at)
     if fmt == "json":
         print(to_json(comembership_data(g)))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import os
 
 import click
 
 from orgsim.cli import UserError, cli, log_options
-from orgsim.engine.history import History
 
 from orgsim.reports.files import atomic_output
+
+if TYPE_CHECKING:
+    from orgsim.engine.history import History
 
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
 

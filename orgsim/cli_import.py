@@ -9,13 +9,9 @@ from typing import Any
 import click
 
 from orgsim.cli import UserError, cli, format_option
-from orgsim.engine.history import History
-from orgsim.events.importers import log_yaml
-from orgsim.events.importers.atop import atop_logs, read_atop
-from orgsim.events.importers.cow import read_cow
-from orgsim.events.importers.cow_events import cow_logs
 from orgsim.reports.files import atomic_output
 
+from . import progress
 from .output import emit, to_json
 
 Logs = list[tuple[str, dict[str, Any], list[dict[str, Any]]]]
@@ -34,14 +30,21 @@ def wants_folder(output: str | None) -> bool:
 def write_logs(logs: Logs, output: str | None) -> None:
     """Write the logs to standard output, one file, or one file each in a folder (each file whole or not at all)."""
     if output is None:
-        sys.stdout.write(log_yaml(logs[0][1], logs[0][2]))
+        from orgsim.events.importers import log_yaml
+
+        text = log_yaml(logs[0][1], logs[0][2])
+        progress.done()
+        sys.stdout.write(text)
         return
     if wants_folder(output):
         os.makedirs(output, exist_ok=True)
         targets = [(os.path.join(output, f"{name}.yaml"), header, events) for name, header, events in logs]
     else:
         targets = [(output, logs[0][1], logs[0][2])]
+    from orgsim.events.importers import log_yaml
+
     texts = [(path, log_yaml(header, events), len(events)) for path, header, events in targets]
+    progress.done()
     for path, text, _n in texts:  # everything is built before the first file is written
         with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -62,7 +65,12 @@ def import_group() -> None:
 @output_option
 def cow_igo(file: str, orgs: tuple[str, ...], output: str | None) -> None:
     """Read COW IGO v3 (state-year or IGO-year layout, told apart by the header) into logs with year precision."""
+    from orgsim.events.importers.cow import read_cow
+    from orgsim.events.importers.cow_events import cow_logs
+
+    progress.step(f"reading {file}")
     grid = read_cow(file, list(orgs) or None)
+    progress.step("making and checking the events")
     write_logs(cow_logs(grid, split=wants_folder(output)), output)
 
 
@@ -73,7 +81,11 @@ def cow_igo(file: str, orgs: tuple[str, ...], output: str | None) -> None:
 @output_option
 def atop(folder: str, atopids: tuple[int, ...], output: str | None) -> None:
     """Read ATOP 5.1's member-level file (atop5_1m.csv in FOLDER) into logs: one organization per alliance."""
+    from orgsim.events.importers.atop import atop_logs, read_atop
+
+    progress.step(f"reading {folder}")
     spells = read_atop(folder, list(atopids) or None)
+    progress.step("making and checking the events")
     write_logs(atop_logs(spells, split=wants_folder(output)), output)
 
 
@@ -94,14 +106,22 @@ def reconcile(log_a: str, log_b: str, org: str | None, org_b: str | None, year_r
     """Compare two logs of one organization state by state and year by year: agree, disagree, one silent."""
     from orgsim.reports.reconcile import reconcile as compare
 
-    a, b = History.load(log_a), History.load(log_b)
+    from orgsim.engine.history import History
+
+    progress.step(f"loading {log_a}")
+    a = History.load(log_a)
+    progress.step(f"loading {log_b}")
+    b = History.load(log_b)
     for history, ident in ((a, org), (b, org_b)):
         known = set(history.log.entities.get("organizations") or {})
         if ident and ident not in known:
             raise UserError(f"no organization {ident!r} in {history.log.path} (it has {', '.join(sorted(known))})")
+    progress.step("comparing state by state and year by year")
     result = compare(a, b, org, org_b, year_rule)
     if output:
+        progress.step(f"drawing {output}")
         _draw(result, output)
+    progress.done()
     if fmt == "json":
         print(to_json(result.to_dict()))
         return

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
+from orgsim import progress
 from orgsim.cli import UserError, cli, log_options
-from orgsim.engine.history import History
+
+if TYPE_CHECKING:
+    from orgsim.engine.history import History
 
 
 @cli.command()
@@ -16,8 +21,10 @@ def report(history: History, out_dir: str) -> None:
     """Write one self-contained HTML page: figures, a time slider, the conflicts and every event."""
     from orgsim.reports.html import write_report  # lazily: matplotlib is slow to import
 
+    progress.step(f"drawing the report of {len(history.log.events):,} events")
     try:
         path = write_report(history, out_dir)
     except OSError as exc:
         raise UserError(f"cannot write the report to {out_dir}: {exc.strerror or exc}") from None
+    progress.done()
     click.echo(f"report written to {path}")

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import os
 
 import click
 
 from orgsim.cli import UserError, cli, format_option, log_options
-from orgsim.engine.history import History
 from orgsim.output import emit, to_json
 from orgsim.reports.files import atomic_output
-from orgsim.scenarios.branch import build_branch
-from orgsim.scenarios.compare import compare
-from orgsim.scenarios.load import load_scenario
-from orgsim.scenarios.obligations import obligations_report
+
+if TYPE_CHECKING:
+    from orgsim.engine.history import History
 
 
 @cli.group()
@@ -25,6 +25,9 @@ def scenario() -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 def validate_scenario(file: str) -> None:
     """Check a scenario file against its log: ids, dates, rules, interventions (exit 2 on the first error)."""
+    from orgsim.scenarios.branch import build_branch
+    from orgsim.scenarios.load import load_scenario
+
     s = load_scenario(file)
     branch = build_branch(s)
     print(f"ok: {file}: {s.name!r}: {len(s.interventions)} interventions on {s.log}; "
@@ -38,6 +41,10 @@ def validate_scenario(file: str) -> None:
 @format_option
 def compare_scenario(file: str, at: str | None, out_dir: str | None, fmt: str) -> None:
     """Baseline against branch: state at a date, both timelines, diagrams, invalidated and derived events."""
+    from orgsim.scenarios.branch import build_branch
+    from orgsim.scenarios.compare import compare
+    from orgsim.scenarios.load import load_scenario
+
     branch = build_branch(load_scenario(file))
     result = compare(branch, at)
     if out_dir:
@@ -97,6 +104,10 @@ def _write_comparison(branch, result: dict, out_dir: str) -> None:
 @log_options
 def obligations(history: History, at: str | None, scenario_file: str | None, fmt: str) -> None:
     """Conflicting obligations: members at war inside a mutual-defence rule (which rule, who, from when)."""
+    from orgsim.scenarios.branch import build_branch
+    from orgsim.scenarios.load import load_scenario
+    from orgsim.scenarios.obligations import obligations_report
+
     if scenario_file:
         history = build_branch(load_scenario(scenario_file)).history
     report = obligations_report(history, at)

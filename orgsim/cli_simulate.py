@@ -10,7 +10,6 @@ import click
 from orgsim.cli import UserError
 from orgsim.cli_scenario import scenario
 from orgsim.output import FORMATS, print_table, to_json
-from orgsim.scenarios.load import load_scenario
 
 MAX_RUNS = 1_000_000
 MAX_WORKERS = 512
@@ -116,6 +115,8 @@ def run_scenario(file: str, runs: str | None, seed: str, workers: str, scheduler
 
     from orgsim.scenarios.ensemble import record_before_fork, run_ensemble
     from orgsim.scenarios.plan import prepare
+
+    from orgsim.scenarios.load import load_scenario
 
     s = load_scenario(file)
     n_runs = whole_number("--runs", runs, 1, MAX_RUNS) if runs is not None else max(1, s.stochastic.runs)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import click
@@ -10,17 +12,18 @@ import click
 from orgsim.cli import UserError, cli
 from orgsim.cli_export import write_atomically
 from orgsim.engine.replay import replay
-from orgsim.events.canonical import event_content, log_hash
+from orgsim.events.canonical import canonical_json, event_content, log_hash
 from orgsim.events.errors import LogError
 from orgsim.events.model import Log
 from orgsim.events.parse import event_for_log, load_log, parse_log
 from orgsim.events.store import STORE_SCHEMA, Entry, Row, Store, VersionConflict, is_store_path
 from orgsim.events.store_export import export_yaml, rows_from_export
 from orgsim.events.store_verify import check_chain
-from orgsim.events.store_view import checked, import_entries, store_rows, view_data, view_log
+from orgsim.events.store_view import StoreView, checked, import_entries, store_rows, view_data, view_log
 from orgsim.events.yamlio import LINE_KEY, load_yaml_file, load_yaml_text, read_text
 
 from .append_flags import event_flags, raw_from_flags
+from . import progress
 from .output import FORMATS, emit, to_json
 
 #: How often `append` and `store import` reload and try again when another writer got in first.
@@ -42,50 +45,81 @@ class BrokenChain(UserError):
     exit_code = 1
 
 
-def check_appended(rows: Sequence[Row], entries: Sequence[Entry], path: str) -> Log:
-    """The log as it would stand with the entries appended, loaded and replayed strictly (else LogError)."""
-    data: dict[str, Any] = view_data(rows, path) if rows else {"events": []}
+def check_appended(view: StoreView, entries: Sequence[Entry], path: str) -> Log:
+    """The log as it would stand with the entries appended, loaded and replayed strictly (else LogError).
+
+    Each entry finds its event by id in a dict, so checking costs one load of the log, whatever the entries.
+    """
+    data: dict[str, Any] = view_data(view.rows, path) if view.header is not None else {"events": []}
+    header = {k: v for k, v in data.items() if k != "events"}
+    events: list[dict | None] = list(data["events"])
+    where = {raw.get("id"): i for i, raw in enumerate(events)}
     for e in entries:
+        content = e.content if e.content is not None else json.loads(e.text or "null")
         if e.intent == "header":
-            data = {**e.content, "events": data["events"]}
+            header = dict(content)
             continue
-        old = next((raw for raw in data["events"] if raw["id"] == e.event_id), None)
+        i = where.get(e.event_id)
         if e.intent == "retraction":
-            data["events"] = [raw for raw in data["events"] if raw is not old]
-        elif old is not None:  # a correction keeps the event's place in the log
-            data["events"] = [{**e.content, LINE_KEY: old.get(LINE_KEY, 0)} if raw is old else raw
-                              for raw in data["events"]]
+            if i is not None:
+                events[i] = None
+                del where[e.event_id]
+        elif i is not None:  # a correction keeps the event's place in the log
+            events[i] = {**content, LINE_KEY: events[i].get(LINE_KEY, 0)}  # type: ignore[union-attr]
         else:
-            data["events"] = [*data["events"], dict(e.content)]
-    log = parse_log(data, path)
+            where[e.event_id] = len(events)
+            events.append(dict(content))
+    log = parse_log({**header, "events": [raw for raw in events if raw is not None]}, path)
     replay(log)
     return log
 
 
-Builder = Callable[["Log | None"], list[Entry]]
+#: Builds the entries to append from what the store holds (None: an empty store), and the log they make
+#: if the builder already loaded and replayed it (so it is not checked twice).
+Builder = Callable[["StoreView | None"], "tuple[list[Entry], Log | None]"]
 
 
-def _append(path: str, expected: int | None, build: Builder) -> tuple[int, list[Entry]]:
+@dataclass(frozen=True)
+class Appended:
+    """What an append did: the store's new version and head, the entries, and the log the store now holds."""
+
+    version: int
+    head: str
+    entries: list[Entry]
+    log: Log | None
+    log_hash: str = "-"
+
+
+def _append(path: str, expected: int | None, build: Builder) -> Appended:
     """Read the store, build entries against it, validate them and append; retry on a version conflict."""
     for _attempt in range(RETRIES):
         with Store.open(path) as store:
+            progress.step(f"reading {path}")
             rows = checked(store.rows(), path)
-            entries = build(view_log(rows, path) if rows else None)
+            view = StoreView.of(rows, path)
+            progress.step("finding what to append")
+            entries, known = build(view if rows else None)
             if not entries:
-                return len(rows), []
-            check_appended(rows, entries, path)
+                return Appended(len(rows), rows[-1].hash if rows else "", [], None)
+            if known is None or rows:
+                progress.step(f"checking the log with {len(entries):,} more rows")
+            log = known if known is not None and not rows else check_appended(view, entries, path)
+            progress.step(f"writing {len(entries):,} rows")
             try:
-                return store.append(entries, len(rows) if expected is None else expected), entries
+                version = store.append(entries, len(rows) if expected is None else expected)
             except VersionConflict as exc:
                 if expected is not None:
                     raise ConflictError(str(exc)) from None
+                continue
+            # The log hash follows from the rows read and the entries: no event is written canonically again.
+            hashed = log_hash(log) if known is not None and not rows else view.log_hash(entries)
+            return Appended(version, store.head()[1], entries, log, hashed)
     raise UserError(f"{path}: other writers kept appending; gave up after {RETRIES} tries")
 
 
-def _summary(store_path: str, version: int) -> str:
-    with Store.open(store_path) as store:
-        rows = store.rows()
-    return f"store version {version}, head {rows[-1].hash[:16]}, log hash {log_hash(view_log(rows, store_path))[:16]}"
+def _summary(done: Appended) -> str:
+    # The log hash carried forward from the rows read: no second read or parse of the store.
+    return f"store version {done.version}, head {done.head[:16]}, log hash {done.log_hash[:16]}"
 
 
 @cli.group()
@@ -108,26 +142,39 @@ def store_import(log_file: str, store_path: str) -> None:
     """Import a YAML log: all of it into an empty store, or, into a store holding it, only what changed."""
     if is_store_path(log_file):
         raise UserError(f"{log_file}: is a store; export it first (orgsim store export --store {log_file})")
-    data = load_yaml_file(log_file)
-    exported = rows_from_export(data, log_file)
+    if log_file.lower().endswith(".parquet"):  # a large log: columns, no YAML (and no record to restore)
+        data, exported = None, None
+    else:
+        progress.step(f"reading {log_file}")
+        data = load_yaml_file(log_file)
+        exported = rows_from_export(data, log_file)
     with Store.open(store_path) as st:
         if exported is not None and st.version == 0:  # an export: every row back, exactly as it was
-            replay(view_log(exported, store_path))
+            progress.step(f"checking {len(exported):,} rows")
+            restored = view_log(exported, store_path)
+            replay(restored)
+            progress.step(f"writing {len(exported):,} rows")
             st.restore(exported)
-            click.echo(f"imported {log_file}: {len(exported)} rows as recorded; {_summary(store_path, len(exported))}")
+            progress.done()
+            summary = _summary(Appended(len(exported), exported[-1].hash, [], restored,
+                                        StoreView.of(exported, store_path).log_hash()))
+            click.echo(f"imported {log_file}: {len(exported)} rows as recorded; {summary}")
             return
-    new = parse_log(data, log_file)
+    progress.step(f"loading {log_file}")
+    new = load_log(log_file) if data is None else parse_log(data, log_file)
+    progress.step(f"replaying {len(new.events):,} events strictly")
     replay(new)
-    version, entries = _append(store_path, None, lambda cur: import_entries(cur, new))
-    if not entries:
+    # Into an empty store the log goes as it is, already checked: it is not loaded and replayed again.
+    done = _append(store_path, None, lambda cur: (import_entries(cur, new), new if cur is None else None))
+    progress.done()
+    if not done.entries:
         click.echo(f"nothing to import: {store_path} already holds {log_file}")
         return
-    kinds = [e.intent for e in entries]
+    kinds = [e.intent for e in done.entries]
     counts = ", ".join(f"{kinds.count(k)} {k}{'s' if kinds.count(k) != 1 else ''}"
                        for k in ("header", "event", "correction", "retraction") if k in kinds)
-    click.echo(f"imported {log_file}: {counts}; {_summary(store_path, version)}")
-    stored = view_log(store_rows(store_path), store_path)
-    if log_hash(stored) != log_hash(new):
+    click.echo(f"imported {log_file}: {counts}; {_summary(done)}")
+    if done.log_hash != log_hash(new):
         click.echo(f"note: the store keeps events in the order they were first recorded, which differs from "
                    f"{log_file}'s, so their log hashes differ")
 
@@ -139,8 +186,11 @@ def store_import(log_file: str, store_path: str) -> None:
               help="Export the store as it stood at TIME (YYYY-MM-DD or an ISO time, UTC).")
 def store_export(store_path: str, output: str | None, as_recorded: str | None) -> None:
     """Write the store as one YAML log with its record: import that back and export again for the same bytes."""
+    progress.step(f"reading {store_path}")
     rows = store_rows(store_path, as_recorded)
+    progress.step(f"writing {len(rows):,} rows as YAML")
     text = export_yaml(rows, store_path)
+    progress.done()
     if output is None:
         sys.stdout.write(text)
     else:
@@ -200,23 +250,25 @@ def append(store_path: str, snippet: str | None, correct: bool, retract: str | N
     else:
         raw, label = _read_snippet(snippet) if snippet else (raw_from_flags(given), "<command line>")
 
-    def build(log: Log | None) -> list[Entry]:
-        if log is None:
+    def build(view: StoreView | None) -> tuple[list[Entry], None]:
+        if view is None:
             raise UserError(f"{store_path}: the store holds no log yet (orgsim store import LOG)")
         if retract:
-            if retract not in log.by_id:
+            if retract not in view.live:
                 raise UserError(f"{store_path}: no event {retract!r} in the store to retract")
-            return [Entry("retraction", retract, {"note": flags.get("note") or "retracted"})]
-        ev = event_for_log(raw, log, len(log.events), label)
-        if correct != (ev.id in log.by_id):
+            return [Entry("retraction", retract, {"note": flags.get("note") or "retracted"})], None
+        # Checked against the header alone here; check_appended then replays the log with it.
+        ev = event_for_log(raw, view.header_log(), len(view.live), label)
+        if correct != (ev.id in view.live):
             raise UserError(f"{label}: event {ev.id!r} is already in the store; record a new version with --correct"
                             if not correct else f"{label}: no event {ev.id!r} in the store to correct")
-        if correct and event_content(ev) == event_content(log.by_id[ev.id]):
+        content = event_content(ev)
+        if correct and canonical_json(content) == view.live[ev.id].content:
             raise UserError(f"{label}: event {ev.id!r} is unchanged; a correction must change something")
-        return [Entry("correction" if correct else "event", ev.id, event_content(ev))]
+        return [Entry("correction" if correct else "event", ev.id, content)], None
 
     try:
-        version, entries = _append(store_path, expected, build)
+        done = _append(store_path, expected, build)
     except LogError as exc:
         if not retract and exc.event == raw.get("id") and exc.file == store_path:
             # The new event's own presupposition failed: name where the user wrote it.
@@ -225,8 +277,8 @@ def append(store_path: str, snippet: str | None, correct: bool, retract: str | N
             doing = f"retracting {retract!r}" if retract else f"appending {raw.get('id')!r}"
             raise UserError(f"{doing} would break the log: {exc}") from None
         raise
-    e = entries[0]
-    click.echo(f"appended {e.intent} '{e.event_id}' as row {version}; {_summary(store_path, version)}")
+    e = done.entries[0]
+    click.echo(f"appended {e.intent} '{e.event_id}' as row {done.version}; {_summary(done)}")
 
 
 @cli.command()
@@ -235,6 +287,7 @@ def append(store_path: str, snippet: str | None, correct: bool, retract: str | N
 def verify(path: str | None, store_path: str) -> None:
     """Check a store's hash chain (or an export's record); exit 1 naming the first changed, removed or moved event."""
     target = path or store_path
+    progress.step(f"reading {target}")
     if is_store_path(target):
         with Store.open(target) as st:
             pages = st.integrity()
@@ -247,9 +300,12 @@ def verify(path: str | None, store_path: str) -> None:
             click.echo(f"ok: {target} is a log with no record to check; log hash {log_hash(load_log(target))}")
             return
         rows = exported
+    progress.step(f"checking {len(rows):,} rows")
     report = check_chain(rows)
+    hashed = StoreView.of(rows, target).log_hash() if rows else "-"
+    progress.done()
     if report.problem:
         raise BrokenChain(f"{target}: {report.problem}")
     click.echo(f"ok: {target}: {report.rows} rows ({report.headers} header, {report.events} events, "
                f"{report.corrections} corrections, {report.retractions} retractions), chain intact; "
-               f"head {report.head}; log hash {log_hash(view_log(rows, target)) if rows else '-'}")
+               f"head {report.head}; log hash {hashed}")

@@ -7,6 +7,7 @@ import time
 
 import click
 
+from orgsim import progress
 from orgsim.cli import UserError, cli
 
 
@@ -36,8 +37,11 @@ def synth(orgs: int, states: int, years: int, events: int, seed: int, start_year
         raise UserError(f"-o {output}: no folder {folder}")
     t0 = time.perf_counter()
     try:
+        progress.step(f"drawing {events:,} events")
         header, cols = synth_columns(SynthSpec(orgs, states, years, events, seed, start_year))
+        progress.step(f"writing {output}")
         write_log(output, header, cols)
+        progress.done()
     except ValueError as exc:
         raise UserError(str(exc)) from None
     except OSError as exc:

@@ -198,3 +198,36 @@ def test_canonical_content_refuses_what_json_cannot_carry():
     with pytest.raises(InputError, match="not a number"):
         canonical_json({"x": float("nan")})
     assert canonical_json({"b": 1, "a": "ไทย"}) == '{"a":"ไทย","b":1}'
+
+
+@pytest.mark.parametrize("source", ["bundled", "tiny"])
+def test_a_stores_log_hash_is_read_from_its_rows_without_parsing(tmp_path, source):
+    """The log hash a store reports (from its stored contents) is the hash of the log it loads, after edits too."""
+    from orgsim.events.store_view import StoreView
+
+    log = load_log(bundled_log_path() if source == "bundled" else TINY)
+    path = str(tmp_path / "s.sqlite")
+    with Store.create(path) as store:
+        store.append(import_entries(None, log), 0)
+    first = log.events[0].id
+    last = log.events[-1].id
+    _correct(path, first, note="checked again")
+    with Store.open(path) as store:
+        store.append([Entry("retraction", last, {"note": "gone"})], store.version)
+    for rows in (store_rows(path), store_rows(path)[: len(log.events) + 1]):
+        assert StoreView.of(rows, path).log_hash() == log_hash(view_log(rows, path))
+
+
+def test_the_log_hash_after_an_append_follows_from_the_rows_and_the_entries(tiny_store):
+    """The hash a store reports after a correction, a new event and a retraction is the loaded log's."""
+    from orgsim.events.store_view import StoreView
+
+    with Store.open(tiny_store) as store:
+        rows = store.rows()
+        log = view_log(rows, tiny_store)
+        first, last = log.events[0], log.events[-1]
+        entries = [Entry("correction", first.id, {**event_content(first), "note": "again"}),
+                   Entry("retraction", last.id, {"note": "gone"})]
+        predicted = StoreView.of(rows, tiny_store).log_hash(entries)
+        store.append(entries, len(rows))
+    assert predicted == log_hash(load_any(tiny_store))
