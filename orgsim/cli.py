@@ -21,7 +21,7 @@ from orgsim.events.errors import InputError
 from orgsim.events.store_view import load_any
 from orgsim.events.vocabulary import KINDS, kinds_markdown
 
-from .output import FORMATS, emit, to_json
+from .output import FORMATS, emit, raw_csv_option, say, to_json
 
 
 class UserError(click.ClickException):
@@ -30,7 +30,7 @@ class UserError(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"orgsim: error: {self.message}", err=True)
+        say(f"orgsim: error: {self.message}".replace("\n", " "), err=True)
 
 
 class _Group(click.Group):
@@ -72,8 +72,13 @@ def log_options(fn: Callable) -> Callable:
     return wrapper
 
 
-format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                             help="Output format.")
+_format_choice = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                              help="Output format.")
+
+
+def format_option(fn: Callable) -> Callable:
+    """--format table|json|csv, and --raw-csv to turn off the CSV spreadsheet guard."""
+    return _format_choice(raw_csv_option(fn))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -92,19 +97,19 @@ def validate(log_file: str | None, log_path: str | None, check_order: bool) -> N
     history = History(load_any(log_file or log_path or bundled_log_path()))
     result = history.validate()
     log = history.log
-    print(f"ok: {log.path}: {len(log.events)} events, {len(result.applied)} applied, "
+    say(f"ok: {log.path}: {len(log.events)} events, {len(result.applied)} applied, "
           f"{len(result.skipped)} set aside as alternative readings, {len(log.conflicts)} source conflicts")
     for s in result.skipped:
-        print(f"  set aside {s.event.id} ({s.event.where}): {s.reason}")
+        say(f"  set aside {s.event.id} ({s.event.where}): {s.reason}")
     for f in result.findings:
-        print(f"  note {f.event}: {f.message}")
+        say(f"  note {f.event}: {f.message}")
     if check_order:
         from orgsim.engine.order import order_issues
 
         issues = order_issues(log)
         print(f"order: {len(issues)} days on which the order of same-day events changes the result")
         for issue in issues:
-            print(f"  order {issue}")
+            say(f"  order {issue}")
 
 
 STATE_SECTIONS = {
@@ -141,13 +146,13 @@ def state(history: History, at: str, fmt: str) -> None:
         return
     org = data["organization"]
     if org is None:
-        print(f"{history.org} does not exist on {s.at}.")
+        say(f"{history.org} does not exist on {s.at}.")
         return
     counts = {}
     for m in data["members"]:
         counts[m["status"]] = counts.get(m["status"], 0) + 1
     summary = ", ".join(f"{n} {st}" for st, n in counts.items()) or "no members"
-    print(f"{org['name']} ({org['short']}) on {s.at}: treaty {org['status'].replace('_', ' ')}; {summary}")
+    say(f"{org['name']} ({org['short']}) on {s.at}: treaty {org['status'].replace('_', ' ')}; {summary}")
     for section, cols in STATE_SECTIONS.items():
         rows = data[section]
         if section == "forces":
@@ -209,7 +214,7 @@ def _draw_timeline(history: History, output: str) -> None:
     fig = timeline_figure(history)
     with atomic_output(output) as tmp:
         fig.savefig(tmp, dpi=150, format=os.path.splitext(output)[1][1:])
-    print(f"wrote {output}")
+    say(f"wrote {output}")
 
 
 @cli.command()
@@ -256,9 +261,9 @@ def sources(history: History, event_id: str, fmt: str) -> None:
                        "note": ev.note, "sources": rows}))
         return
     if fmt == "table":
-        print(f"{ev.id}: {ev.kind} {ev.date.text} ({ev.where}), confidence {ev.confidence}")
+        say(f"{ev.id}: {ev.kind} {ev.date.text} ({ev.where}), confidence {ev.confidence}")
         if ev.note:
-            print(f"note: {ev.note}")
+            say(f"note: {ev.note}")
     emit(rows, ["file", "line", "quote", "gloss"], fmt)
 
 
@@ -286,11 +291,12 @@ def conflicts(history: History, fmt: str) -> None:
         emit(rows, ["conflict", "reading", "summary", "lines", "events"], "csv")
         return
     for c in out:
-        print(f"\n{c['id']}: {c['question']}")
+        say()
+        say(f"{c['id']}: {c['question']}")
         for r in c["readings"]:
             mark = "default" if r["default"] else "alternative"
-            print(f"  [{mark}] {r['id']}: {r['summary']} (lines {', '.join(map(str, r['lines']))})")
-        print(f"  why the default: {c['reason']}")
+            say(f"  [{mark}] {r['id']}: {r['summary']} (lines {', '.join(map(str, r['lines']))})")
+        say(f"  why the default: {c['reason']}")
 
 
 @cli.command()

@@ -16,7 +16,7 @@ from orgsim.reports.exports import history_gexf, history_json_text, state_graphm
 from orgsim.reports.panel import cow_state_year_csv, state_year_csv
 from orgsim.reports.timelinejs import timeline_json
 
-from .output import FORMATS, emit, to_json
+from .output import FORMATS, emit, raw_csv_option, to_json
 
 #: Export formats: each turns a history (and, for GraphML, a date) into text.
 EXPORTERS: dict[str, Callable[[History, str | None], str]] = {
@@ -73,6 +73,7 @@ def export(history: History, fmt: str, output: str | None, at: str | None) -> No
 @click.option("--at", "at", required=True, help="Date: YYYY, YYYY-MM or YYYY-MM-DD (a period means its first day).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Output format.")
+@raw_csv_option
 @log_options
 def comembership_command(history: History, at: str, fmt: str) -> None:
     """Pairs of states and the organizations they are members of together at a date."""

@@ -6,6 +6,7 @@ import os
 
 import click
 
+from orgsim.output import say
 from orgsim.cli import UserError, cli, log_options
 from orgsim.engine.history import History
 
@@ -34,7 +35,7 @@ def graph(history: History, at: str, output: str) -> None:
     fig = network_figure(history, dates)
     with atomic_output(output) as tmp:
         fig.savefig(tmp, dpi=150, format=os.path.splitext(output)[1][1:])
-    print(f"wrote {output}")
+    say(f"wrote {output}")
 
 
 @cli.command()
@@ -54,4 +55,4 @@ def animate(history: History, output: str, per: str, fps: float) -> None:
         task = bar.add_task("rendering frames", total=None)
         n = render(history, tmp, per=per, fps=fps,
                    progress=lambda i, total: bar.update(task, completed=i + 1, total=total))
-    print(f"wrote {output} ({n} frames)")
+    say(f"wrote {output} ({n} frames)")

@@ -16,7 +16,7 @@ from orgsim.events.importers.cow import read_cow
 from orgsim.events.importers.cow_events import cow_logs
 from orgsim.reports.files import atomic_output
 
-from .output import emit, to_json
+from .output import emit, say, to_json
 
 Logs = list[tuple[str, dict[str, Any], list[dict[str, Any]]]]
 
@@ -47,7 +47,7 @@ def write_logs(logs: Logs, output: str | None) -> None:
             fh.write(text)
     total = sum(n for _p, _t, n in texts)
     where = output if len(texts) == 1 else f"{len(texts)} logs in {output}"
-    print(f"wrote {where}: {total} events")
+    say(f"wrote {where}: {total} events")
 
 
 @cli.group(name="import")
@@ -119,4 +119,4 @@ def _draw(result: Any, output: str) -> None:
     fig = reconcile_figure(result)
     with atomic_output(output) as tmp:
         fig.savefig(tmp, dpi=150, format=os.path.splitext(output)[1][1:].lower())
-    print(f"wrote {output}", file=sys.stderr)
+    say(f"wrote {output}", err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from orgsim.output import say
 from orgsim.cli import UserError, cli, log_options
 from orgsim.engine.history import History
 
@@ -20,4 +21,4 @@ def report(history: History, out_dir: str) -> None:
         path = write_report(history, out_dir)
     except OSError as exc:
         raise UserError(f"cannot write the report to {out_dir}: {exc.strerror or exc}") from None
-    click.echo(f"report written to {path}")
+    say(f"report written to {path}")

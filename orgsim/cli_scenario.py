@@ -8,7 +8,7 @@ import click
 
 from orgsim.cli import UserError, cli, format_option, log_options
 from orgsim.engine.history import History
-from orgsim.output import emit, to_json
+from orgsim.output import emit, say, to_json
 from orgsim.reports.files import atomic_output
 from orgsim.scenarios.branch import build_branch
 from orgsim.scenarios.compare import compare
@@ -27,7 +27,7 @@ def validate_scenario(file: str) -> None:
     """Check a scenario file against its log: ids, dates, rules, interventions (exit 2 on the first error)."""
     s = load_scenario(file)
     branch = build_branch(s)
-    print(f"ok: {file}: {s.name!r}: {len(s.interventions)} interventions on {s.log}; "
+    say(f"ok: {file}: {s.name!r}: {len(s.interventions)} interventions on {s.log}; "
           f"{len(branch.invalidated)} events invalidated, {len(branch.derived)} derived by rules")
 
 
@@ -48,18 +48,18 @@ def compare_scenario(file: str, at: str | None, out_dir: str | None, fmt: str) -
     if fmt == "csv":
         emit(result["differences"]["members"], ["id", "baseline", "branch"], "csv")
         return
-    print(f"{result['scenario']['name']}: {result['scenario']['question']}")
+    say(f"{result['scenario']['name']}: {result['scenario']['question']}")
     if result["differences"]["members"]:
         emit(result["differences"]["members"], ["id", "baseline", "branch"], "table",
              title=f"membership differences on {result['at']}")
     else:
-        print(f"no membership differences on {result['at']}")
+        say(f"no membership differences on {result['at']}")
     if result["timeline_differences"]:
         emit(result["timeline_differences"], ["member", "baseline", "branch"], "table", title="statuses through time")
     for key in ("bodies", "forces", "rules"):
         d = result["differences"][key]
         if d["only_baseline"] or d["only_branch"]:
-            print(f"{key}: only in baseline {d['only_baseline'] or '-'}; only in branch {d['only_branch'] or '-'}")
+            say(f"{key}: only in baseline {d['only_baseline'] or '-'}; only in branch {d['only_branch'] or '-'}")
     for title, rows, cols in (("invalidated events", result["invalidated"], ["event", "date", "reason"]),
                               ("derived by rules", result["derived"], ["event", "date", "derived_by"]),
                               ("removed by rule switches", result["removed_by_rules"], ["event", "reason"])):
@@ -67,7 +67,7 @@ def compare_scenario(file: str, at: str | None, out_dir: str | None, fmt: str) -
             emit(rows, cols, "table", title=title)
     for side in ("baseline", "branch"):
         for c in result["obligations"][side]:
-            print(f"conflicting obligations ({side}): {c['rule']} binds {', '.join(c['bound'])} to both "
+            say(f"conflicting obligations ({side}): {c['rule']} binds {', '.join(c['bound'])} to both "
                   f"{c['between'][0]} and {c['between'][1]}, from {c['from']} to {c['to'] or 'the end of the log'}")
 
 
@@ -107,4 +107,4 @@ def obligations(history: History, at: str | None, scenario_file: str | None, fmt
             for c in report["intervals"]]
     emit(rows, ["rule", "between", "bound", "from", "to"], fmt, title="conflicting obligations")
     if not rows and fmt == "table":
-        print("No member is bound to both sides of a war between members in this history.")
+        say("No member is bound to both sides of a war between members in this history.")

@@ -9,7 +9,7 @@ import click
 
 from orgsim.cli import UserError
 from orgsim.cli_scenario import scenario
-from orgsim.output import FORMATS, print_table, to_json
+from orgsim.output import FORMATS, print_table, say, to_json
 from orgsim.scenarios.load import load_scenario
 
 MAX_RUNS = 1_000_000
@@ -60,11 +60,11 @@ def _fmt(value: float, digits: int) -> str:
 def print_ensemble(ens) -> None:
     """The ensemble as terminal tables: members per date, membership probabilities, bodies and forces."""
     plan = ens.plan
-    print(f"{plan.name}: {ens.runs} run{'s' * (ens.runs != 1)}, seed {ens.seed}; "
+    say(f"{plan.name}: {ens.runs} run{'s' * (ens.runs != 1)}, seed {ens.seed}; "
           f"fork {ens.dates[0]}, horizon {ens.dates[-1]}")
-    print(f"  log {plan.log_hash[:16]}, branch {plan.branch_hash[:16]} (head hashes)")
+    say(f"  log {plan.log_hash[:16]}, branch {plan.branch_hash[:16]} (head hashes)")
     for line in rate_lines(plan):
-        print(f"  {line}")
+        say(f"  {line}")
     members = ens.members_frame()
     print_table([{"date": d, **{k: _fmt(v, 2 if k == "mean" else 1) for k, v in row.items()}}
                  for d, row in members.iterrows()], ["date", *members.columns],
@@ -80,7 +80,7 @@ def print_ensemble(ens) -> None:
     print_table(rows, ["id", "kind", ens.dates[0], ens.dates[-1]],
                 title="Probability that each body and force exists")
     tallies = ens.tallies_frame().mean()
-    print("events per run (mean): " + ", ".join(f"{k.replace('_', ' ')} {v:.2f}" for k, v in tallies.items()))
+    say("events per run (mean): " + ", ".join(f"{k.replace('_', ' ')} {v:.2f}" for k, v in tallies.items()))
 
 
 def write_csv(ens) -> None:
@@ -93,9 +93,9 @@ def write_csv(ens) -> None:
                                                                                           "value"])
     frame = pd.concat([ens.tidy(), extra], ignore_index=True)
     sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
-    click.echo(f"log {ens.plan.log_hash}, branch {ens.plan.branch_hash} (head hashes)", err=True)
+    say(f"log {ens.plan.log_hash}, branch {ens.plan.branch_hash} (head hashes)", err=True)
     for line in rate_lines(ens.plan):
-        click.echo(line, err=True)
+        say(line, err=True)
 
 
 @scenario.command("run")
@@ -146,4 +146,4 @@ def run_scenario(file: str, runs: str | None, seed: str, workers: str, scheduler
                       color="#868e96", x=0.99, ha="right")
         with atomic_output(output) as tmp:
             fig.savefig(tmp, dpi=150, format=os.path.splitext(output)[1][1:])
-        click.echo(f"wrote {output}", err=fmt != "table")
+        say(f"wrote {output}", err=fmt != "table")

@@ -21,7 +21,7 @@ from orgsim.events.store_view import checked, import_entries, store_rows, view_d
 from orgsim.events.yamlio import LINE_KEY, load_yaml_file, load_yaml_text, read_text
 
 from .append_flags import event_flags, raw_from_flags
-from .output import FORMATS, emit, to_json
+from .output import FORMATS, emit, raw_csv_option, say, to_json
 
 #: How often `append` and `store import` reload and try again when another writer got in first.
 RETRIES = 20
@@ -98,7 +98,7 @@ def store() -> None:
 def store_init(store_path: str) -> None:
     """Create an empty store."""
     Store.create(store_path).conn.close()
-    click.echo(f"created {store_path} (store schema {STORE_SCHEMA}); next: orgsim store import LOG")
+    say(f"created {store_path} (store schema {STORE_SCHEMA}); next: orgsim store import LOG")
 
 
 @store.command("import")
@@ -114,21 +114,21 @@ def store_import(log_file: str, store_path: str) -> None:
         if exported is not None and st.version == 0:  # an export: every row back, exactly as it was
             replay(view_log(exported, store_path))
             st.restore(exported)
-            click.echo(f"imported {log_file}: {len(exported)} rows as recorded; {_summary(store_path, len(exported))}")
+            say(f"imported {log_file}: {len(exported)} rows as recorded; {_summary(store_path, len(exported))}")
             return
     new = parse_log(data, log_file)
     replay(new)
     version, entries = _append(store_path, None, lambda cur: import_entries(cur, new))
     if not entries:
-        click.echo(f"nothing to import: {store_path} already holds {log_file}")
+        say(f"nothing to import: {store_path} already holds {log_file}")
         return
     kinds = [e.intent for e in entries]
     counts = ", ".join(f"{kinds.count(k)} {k}{'s' if kinds.count(k) != 1 else ''}"
                        for k in ("header", "event", "correction", "retraction") if k in kinds)
-    click.echo(f"imported {log_file}: {counts}; {_summary(store_path, version)}")
+    say(f"imported {log_file}: {counts}; {_summary(store_path, version)}")
     stored = view_log(store_rows(store_path), store_path)
     if log_hash(stored) != log_hash(new):
-        click.echo(f"note: the store keeps events in the order they were first recorded, which differs from "
+        say(f"note: the store keeps events in the order they were first recorded, which differs from "
                    f"{log_file}'s, so their log hashes differ")
 
 
@@ -145,7 +145,7 @@ def store_export(store_path: str, output: str | None, as_recorded: str | None) -
         sys.stdout.write(text)
     else:
         write_atomically(output, text)
-        click.echo(f"wrote {output}: {len(rows)} rows, head {rows[-1].hash[:16]}")
+        say(f"wrote {output}: {len(rows)} rows, head {rows[-1].hash[:16]}")
 
 
 def _all_rows(path: str) -> list[Row]:
@@ -158,6 +158,7 @@ def _all_rows(path: str) -> list[Row]:
 @store_option
 @click.option("--id", "event_id", default=None, help="Only the rows of this event.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@raw_csv_option
 def store_rows_command(store_path: str, event_id: str | None, fmt: str) -> None:
     """Every stored row: when it was recorded, what it is, its version and hash."""
     rows = [{"row": r.seq, "recorded_at": r.recorded_at, "type": r.type, "event": r.event_id, "version": r.version,
@@ -226,7 +227,7 @@ def append(store_path: str, snippet: str | None, correct: bool, retract: str | N
             raise UserError(f"{doing} would break the log: {exc}") from None
         raise
     e = entries[0]
-    click.echo(f"appended {e.intent} '{e.event_id}' as row {version}; {_summary(store_path, version)}")
+    say(f"appended {e.intent} '{e.event_id}' as row {version}; {_summary(store_path, version)}")
 
 
 @cli.command()
@@ -244,12 +245,12 @@ def verify(path: str | None, store_path: str) -> None:
     else:
         exported = rows_from_export(load_yaml_file(target), target, check=False)  # checked below: exit 1
         if exported is None:
-            click.echo(f"ok: {target} is a log with no record to check; log hash {log_hash(load_log(target))}")
+            say(f"ok: {target} is a log with no record to check; log hash {log_hash(load_log(target))}")
             return
         rows = exported
     report = check_chain(rows)
     if report.problem:
         raise BrokenChain(f"{target}: {report.problem}")
-    click.echo(f"ok: {target}: {report.rows} rows ({report.headers} header, {report.events} events, "
+    say(f"ok: {target}: {report.rows} rows ({report.headers} header, {report.events} events, "
                f"{report.corrections} corrections, {report.retractions} retractions), chain intact; "
                f"head {report.head}; log hash {log_hash(view_log(rows, target)) if rows else '-'}")

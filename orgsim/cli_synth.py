@@ -7,6 +7,7 @@ import time
 
 import click
 
+from orgsim.output import say
 from orgsim.cli import UserError, cli
 
 
@@ -42,5 +43,5 @@ def synth(orgs: int, states: int, years: int, events: int, seed: int, start_year
         raise UserError(str(exc)) from None
     except OSError as exc:
         raise UserError(f"-o {output}: {exc.strerror}") from None
-    click.echo(f"wrote {output}: {len(cols):,} events, {orgs} organizations, {states} states, "
+    say(f"wrote {output}: {len(cols):,} events, {orgs} organizations, {states} states, "
                f"{start_year}-{start_year + years - 1} (seed {seed}) in {time.perf_counter() - t0:.1f} s")

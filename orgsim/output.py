@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import io
 import json
+import re
 import sys
 from typing import Any, Iterable, Sequence
 
+import click
+
+from orgsim.events.text import shown, spreadsheet_cell
+
 FORMATS = ("table", "json", "csv")
+
+#: Whether CSV cells are written exactly as they are (--raw-csv), without the spreadsheet guard.
+RAW_CSV: contextvars.ContextVar[bool] = contextvars.ContextVar("RAW_CSV", default=False)
+# What json.dumps leaves raw that a terminal may obey: DEL, C1 controls, bidirectional and line-separator marks.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def _set_raw_csv(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    RAW_CSV.set(bool(value))
+    return value
+
+
+#: `--raw-csv`, on every command that writes CSV: turn the spreadsheet guard off.
+raw_csv_option = click.option(
+    "--raw-csv", is_flag=True, expose_value=False, callback=_set_raw_csv, is_eager=True,
+    help="CSV cells exactly as in the log: no ' before a cell starting with = + - @ tab or CR (see the README's "
+         "threat model; only for files no spreadsheet opens).")
+
+
+def say(text: str = "", err: bool = False) -> None:
+    """Print a line that holds (or quotes) text from a log: control characters are shown escaped, never obeyed."""
+    click.echo(shown(text), err=err)
 
 
 def _cell(value: Any) -> str:
@@ -22,17 +50,24 @@ def _cell(value: Any) -> str:
 
 
 def to_json(data: Any) -> str:
-    """JSON text, UTF-8 kept readable (Thai quotes stay Thai)."""
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    """JSON text, UTF-8 kept readable (Thai quotes stay Thai); characters a terminal would obey are \\u escapes."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)  # the same JSON value, escaped
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell as written: spreadsheet-safe (a formula-like cell gets a leading ') unless --raw-csv."""
+    text = _cell(value)
+    return text if RAW_CSV.get() else spreadsheet_cell(text)
 
 
 def to_csv(rows: Iterable[dict], columns: Sequence[str]) -> str:
-    """CSV text with a header row; lists are joined with spaces."""
+    """CSV text with a header row; lists are joined with spaces; cells are spreadsheet-safe (see csv_cell)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
+    w.writerow([csv_cell(c) for c in columns])
     for r in rows:
-        w.writerow([_cell(r.get(c)) for c in columns])
+        w.writerow([csv_cell(r.get(c)) for c in columns])
     return buf.getvalue()
 
 
@@ -40,14 +75,17 @@ def print_table(rows: Sequence[dict], columns: Sequence[str], title: str | None 
     """A table readable in a terminal (rich), wrapping long cells; plain when piped."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, show_lines=False, header_style="bold", title_justify="left")
+    # Every cell and the title are Text, never markup: "[/x]" or "[link=...]" in a name is printed as written.
+    table = Table(title=Text(shown(title)) if title else None, show_lines=False, header_style="bold",
+                  title_justify="left")
     for c in columns:
-        table.add_column(c, overflow="fold")
+        table.add_column(Text(shown(c)), overflow="fold")
     for r in rows:
-        table.add_row(*(_cell(r.get(c)) for c in columns))
+        table.add_row(*(Text(shown(_cell(r.get(c)))) for c in columns))
     width = None if sys.stdout.isatty() else 160
-    Console(width=width, soft_wrap=False).print(table)
+    Console(width=width, soft_wrap=False, markup=False, highlight=False, emoji=False).print(table)
 
 
 def emit(rows: Sequence[dict], columns: Sequence[str], fmt: str, title: str | None = None,
