@@ -5,7 +5,9 @@ Bad input of any kind ends with one line on stderr, ``orgsim: error: …``, and 
 
 from __future__ import annotations
 
+import errno
 import functools
+import os
 import sys
 from typing import Any, Callable
 
@@ -21,7 +23,7 @@ from orgsim.events.errors import InputError
 from orgsim.events.store_view import load_any
 from orgsim.events.vocabulary import KINDS, kinds_markdown
 
-from .output import FORMATS, emit, raw_csv_option, say, to_json
+from .output import FORMATS, emit, force_option, raw_csv_option, say, to_json
 
 
 class UserError(click.ClickException):
@@ -33,12 +35,37 @@ class UserError(click.ClickException):
         say(f"orgsim: error: {self.message}".replace("\n", " "), err=True)
 
 
+class Interrupted(UserError):
+    """Ctrl-C (SIGINT): one line and exit status 130, as a shell reports a command ended by SIGINT."""
+
+    exit_code = 130
+
+    def show(self, file: Any = None) -> None:
+        say("orgsim: interrupted; nothing was written", err=True)
+
+
+def os_error_text(exc: OSError) -> str:
+    """An operating-system error as one line: the file it concerns and what went wrong."""
+    what = exc.strerror or str(exc)
+    if exc.filename:
+        return f"{exc.filename}: {what}"
+    if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EDQUOT):
+        return f"cannot write to standard output: {what}"
+    return what
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (InputError, DateError) as exc:
             raise UserError(str(exc)) from None
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted") from None
+        except OSError as exc:  # a full disk, a file-size limit: the environment, not a bug; one line
+            if exc.errno == errno.EPIPE:
+                raise  # click ends quietly when the reader of a pipe goes away
+            raise UserError(os_error_text(exc)) from None
 
 
 def _parse_readings(values: tuple[str, ...]) -> dict[str, str]:
@@ -182,6 +209,7 @@ def events(history: History, start: str | None, end: str | None, kind: str | Non
 
 @cli.command()
 @click.option("-o", "--output", default=None, help="Draw the timeline (Gantt chart) to a .png, .svg or .pdf.")
+@force_option
 @format_option
 @log_options
 def timeline(history: History, fmt: str, output: str | None) -> None:
@@ -312,7 +340,20 @@ from orgsim import (cli_export, cli_figures, cli_import, cli_report, cli_scenari
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``orgsim`` console script."""
-    cli.main(args=argv, prog_name="orgsim")
+    try:
+        cli.main(args=argv, prog_name="orgsim")
+        status: Any = 0
+    except SystemExit as exc:
+        status = exc.code
+    # Output still buffered is written here, not at interpreter exit, so a full disk is one line, not a traceback.
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        if exc.errno != errno.EPIPE:
+            say(f"orgsim: error: {os_error_text(exc)}", err=True)
+            status = status or 2
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to fail at exit
+    sys.exit(status)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 import sys
 from typing import Callable
 
@@ -13,10 +11,11 @@ from orgsim.cli import UserError, cli, log_options
 from orgsim.engine.history import History
 from orgsim.reports.comembership import comembership, comembership_data, comembership_rows
 from orgsim.reports.exports import history_gexf, history_json_text, state_graphml
+from orgsim.reports.files import atomic_output
 from orgsim.reports.panel import cow_state_year_csv, state_year_csv
 from orgsim.reports.timelinejs import timeline_json
 
-from .output import FORMATS, emit, raw_csv_option, to_json
+from .output import FORMATS, emit, force_option, raw_csv_option, to_json
 
 #: Export formats: each turns a history (and, for GraphML, a date) into text.
 EXPORTERS: dict[str, Callable[[History, str | None], str]] = {
@@ -30,22 +29,9 @@ EXPORTERS: dict[str, Callable[[History, str | None], str]] = {
 
 
 def write_atomically(path: str, text: str) -> None:
-    """Write text to a file through a temporary file in the same folder, so no reader sees half a file."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise UserError(f"cannot write {path}: no folder {folder}")
-    if os.path.isdir(path):
-        raise UserError(f"cannot write {path}: it is a folder")
-    # Opened with "x" (not mkstemp) so the file gets the user's usual permissions, not 0600.
-    tmp = os.path.join(folder, f".{os.path.basename(path)}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "x", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)  # atomic on one filesystem: the old file or the new, never a mix
-    except OSError as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
+    """Write text to a file through the one safe output writer (whole or not at all; see reports/files.py)."""
+    with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
 
 
 @cli.command()
@@ -57,6 +43,7 @@ def write_atomically(path: str, text: str) -> None:
 @click.option("-o", "--output", "output", type=click.Path(), default=None,
               help="File to write (default: standard output).")
 @click.option("--at", "at", default=None, help="Date of the GraphML network (default: the last event's date).")
+@force_option
 @log_options
 def export(history: History, fmt: str, output: str | None, at: str | None) -> None:
     """Export the history for other tools: Gephi, R, spreadsheets, TimelineJS."""

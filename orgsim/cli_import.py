@@ -14,9 +14,9 @@ from orgsim.events.importers import log_yaml
 from orgsim.events.importers.atop import atop_logs, read_atop
 from orgsim.events.importers.cow import read_cow
 from orgsim.events.importers.cow_events import cow_logs
-from orgsim.reports.files import atomic_output
+from orgsim.reports.files import atomic_output, check_output_path
 
-from .output import emit, say, to_json
+from .output import emit, force_option, say, to_json
 
 Logs = list[tuple[str, dict[str, Any], list[dict[str, Any]]]]
 
@@ -42,6 +42,8 @@ def write_logs(logs: Logs, output: str | None) -> None:
     else:
         targets = [(output, logs[0][1], logs[0][2])]
     texts = [(path, log_yaml(header, events), len(events)) for path, header, events in targets]
+    for path, _text, _n in texts:  # every target checked before the first is written
+        check_output_path(path)
     for path, text, _n in texts:  # everything is built before the first file is written
         with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -60,6 +62,7 @@ def import_group() -> None:
 @click.option("--org", "orgs", multiple=True, metavar="IONAME",
               help="Only this organization (COW ioname, any case; repeatable). Default: all.")
 @output_option
+@force_option
 def cow_igo(file: str, orgs: tuple[str, ...], output: str | None) -> None:
     """Read COW IGO v3 (state-year or IGO-year layout, told apart by the header) into logs with year precision."""
     grid = read_cow(file, list(orgs) or None)
@@ -71,6 +74,7 @@ def cow_igo(file: str, orgs: tuple[str, ...], output: str | None) -> None:
 @click.option("--atopid", "atopids", multiple=True, type=int, metavar="N",
               help="Only this alliance (repeatable). Default: all.")
 @output_option
+@force_option
 def atop(folder: str, atopids: tuple[int, ...], output: str | None) -> None:
     """Read ATOP 5.1's member-level file (atop5_1m.csv in FOLDER) into logs: one organization per alliance."""
     spells = read_atop(folder, list(atopids) or None)
@@ -89,6 +93,7 @@ SPAN_COLUMNS = ["state", "years", "verdict", "a_status", "a_source", "b_status",
               help="any: a status held at any time in the year counts; dec31: the status on 31 December.")
 @format_option
 @click.option("-o", "--output", default=None, help="Also draw the heat map (states × years) to .png, .svg or .pdf.")
+@force_option
 def reconcile(log_a: str, log_b: str, org: str | None, org_b: str | None, year_rule: str, fmt: str,
               output: str | None) -> None:
     """Compare two logs of one organization state by state and year by year: agree, disagree, one silent."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from orgsim.output import say
+from orgsim.output import force_option, say
 from orgsim.cli import UserError, cli, log_options
 from orgsim.engine.history import History
 
@@ -12,6 +12,7 @@ from orgsim.engine.history import History
 @cli.command()
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Directory to write index.html into (created if missing).")
+@force_option
 @log_options
 def report(history: History, out_dir: str) -> None:
     """Write one self-contained HTML page: figures, a time slider, the conflicts and every event."""

@@ -8,7 +8,7 @@ import click
 
 from orgsim.cli import UserError, cli, format_option, log_options
 from orgsim.engine.history import History
-from orgsim.output import emit, say, to_json
+from orgsim.output import emit, force_option, say, to_json
 from orgsim.reports.files import atomic_output
 from orgsim.scenarios.branch import build_branch
 from orgsim.scenarios.compare import compare
@@ -35,6 +35,7 @@ def validate_scenario(file: str) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--at", "at", default=None, help="Date to compare (default: the scenario's compare_at).")
 @click.option("-o", "--output", "out_dir", default=None, help="Folder for compare.json and the figures.")
+@force_option
 @format_option
 def compare_scenario(file: str, at: str | None, out_dir: str | None, fmt: str) -> None:
     """Baseline against branch: state at a date, both timelines, diagrams, invalidated and derived events."""

@@ -9,7 +9,7 @@ import click
 
 from orgsim.cli import UserError
 from orgsim.cli_scenario import scenario
-from orgsim.output import FORMATS, print_table, say, to_json
+from orgsim.output import FORMATS, force_option, print_table, raw_csv_option, say, to_json
 from orgsim.scenarios.load import load_scenario
 
 MAX_RUNS = 1_000_000
@@ -33,9 +33,9 @@ def check_output(path: str) -> None:
     ext = os.path.splitext(path)[1].lower()
     if ext not in FIGURE_FORMATS:
         raise UserError(f"-o {path}: the extension must be one of {', '.join(FIGURE_FORMATS)}")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise UserError(f"-o {path}: folder {folder} does not exist")
+    from orgsim.reports.files import check_output_path
+
+    check_output_path(path)
 
 
 def rate_lines(plan) -> list[str]:
@@ -108,6 +108,8 @@ def write_csv(ens) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Output format.")
 @click.option("-o", "--output", default=None, metavar="FILE", help="Write the fan chart (.png, .svg or .pdf).")
+@force_option
+@raw_csv_option
 def run_scenario(file: str, runs: str | None, seed: str, workers: str, scheduler: str | None, fmt: str,
                  output: str | None) -> None:
     """Simulate a scenario N times: the distribution of members, memberships, bodies and forces."""

@@ -21,7 +21,7 @@ from orgsim.events.store_view import checked, import_entries, store_rows, view_d
 from orgsim.events.yamlio import LINE_KEY, load_yaml_file, load_yaml_text, read_text
 
 from .append_flags import event_flags, raw_from_flags
-from .output import FORMATS, emit, raw_csv_option, say, to_json
+from .output import FORMATS, emit, force_option, raw_csv_option, say, to_json
 
 #: How often `append` and `store import` reload and try again when another writer got in first.
 RETRIES = 20
@@ -137,6 +137,7 @@ def store_import(log_file: str, store_path: str) -> None:
 @click.option("-o", "--output", default=None, help="File to write (default: standard output).")
 @click.option("--as-recorded", "as_recorded", default=None, metavar="TIME",
               help="Export the store as it stood at TIME (YYYY-MM-DD or an ISO time, UTC).")
+@force_option
 def store_export(store_path: str, output: str | None, as_recorded: str | None) -> None:
     """Write the store as one YAML log with its record: import that back and export again for the same bytes."""
     rows = store_rows(store_path, as_recorded)

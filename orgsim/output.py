@@ -34,6 +34,20 @@ raw_csv_option = click.option(
          "threat model; only for files no spreadsheet opens).")
 
 
+def _set_force(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    from orgsim.reports.files import FORCE
+
+    FORCE.set(bool(value))
+    return value
+
+
+#: `--force`, on every command that writes a file: replace a read-only file or an SQLite database too.
+force_option = click.option(
+    "--force", is_flag=True, expose_value=False, callback=_set_force, is_eager=True,
+    help="With -o: also replace a read-only file or an SQLite database (a store). A FIFO, device or folder is "
+         "never replaced.")
+
+
 def say(text: str = "", err: bool = False) -> None:
     """Print a line that holds (or quotes) text from a log: control characters are shown escaped, never obeyed."""
     click.echo(shown(text), err=err)
