@@ -353,7 +353,24 @@ def main(argv: list[str] | None = None) -> None:
             say(f"orgsim: error: {os_error_text(exc)}", err=True)
             status = status or 2
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to fail at exit
+    if status == Interrupted.exit_code:
+        # Interrupted: workers are gone and nothing was written, so skip the slow tear-down of pandas and
+        # matplotlib (seconds on a busy machine); Ctrl-C should end the command at once.
+        _quick_exit(status)
     sys.exit(status)
+
+
+def _quick_exit(status: int) -> None:
+    """Exit at once, after releasing what worker processes left (so the resource tracker has nothing to report)."""
+    mp_util = sys.modules.get("multiprocessing.util")
+    if mp_util is not None:
+        mp_util._exit_function()  # multiprocessing's own at-exit step: finalizers run, semaphores are released
+        tracker = getattr(sys.modules.get("multiprocessing.resource_tracker"), "_resource_tracker", None)
+        stop = getattr(tracker, "_stop", None)
+        if stop is not None:
+            stop()  # the tracker process ends and is reaped, not left as a zombie
+    sys.stderr.flush()
+    os._exit(status)
 
 
 if __name__ == "__main__":  # pragma: no cover
