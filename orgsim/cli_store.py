@@ -16,7 +16,7 @@ from orgsim.events.model import Log
 from orgsim.events.parse import event_for_log, load_log, parse_log
 from orgsim.events.store import STORE_SCHEMA, Entry, Row, Store, VersionConflict, is_store_path
 from orgsim.events.store_export import export_yaml, rows_from_export
-from orgsim.events.store_verify import check_chain
+from orgsim.events.store_verify import check_chain, check_published, published_problem
 from orgsim.events.store_view import checked, import_entries, store_rows, view_data, view_log
 from orgsim.events.yamlio import LINE_KEY, load_yaml_file, load_yaml_text, read_text
 
@@ -85,7 +85,9 @@ def _append(path: str, expected: int | None, build: Builder) -> tuple[int, list[
 def _summary(store_path: str, version: int) -> str:
     with Store.open(store_path) as store:
         rows = store.rows()
-    return f"store version {version}, head {rows[-1].hash[:16]}, log hash {log_hash(view_log(rows, store_path))[:16]}"
+    # The whole head, every time: published, it lets `orgsim verify --rows N --head HASH` catch a truncation.
+    return (f"store version {version}, head {rows[-1].hash}, log hash {log_hash(view_log(rows, store_path))[:16]} "
+            f"(check later: orgsim verify --rows {version} --head {rows[-1].hash[:16]})")
 
 
 @cli.group()
@@ -146,7 +148,7 @@ def store_export(store_path: str, output: str | None, as_recorded: str | None) -
         sys.stdout.write(text)
     else:
         write_atomically(output, text)
-        say(f"wrote {output}: {len(rows)} rows, head {rows[-1].hash[:16]}")
+        say(f"wrote {output}: {len(rows)} rows, head {rows[-1].hash}")
 
 
 def _all_rows(path: str) -> list[Row]:
@@ -234,9 +236,17 @@ def append(store_path: str, snippet: str | None, correct: bool, retract: str | N
 @cli.command()
 @click.argument("path", required=False)
 @store_option
-def verify(path: str | None, store_path: str) -> None:
-    """Check a store's hash chain (or an export's record); exit 1 naming the first changed, removed or moved event."""
+@click.option("--head", "head", default=None, metavar="HASH",
+              help="A head hash published earlier (16 to 64 hex digits): exit 1 unless the chain still holds it.")
+@click.option("--rows", "count", type=int, default=None, metavar="N",
+              help="The row count published with it: exit 1 if the store has fewer rows (or, with --head, if "
+                   "row N is not the head).")
+def verify(path: str | None, store_path: str, head: str | None, count: int | None) -> None:
+    """Check a store's hash chain (or an export's record); exit 1 naming the first changed, removed or moved event.
+
+    With --head (and --rows), also exit 1 if rows were removed from the end or the tail was rewritten."""
     target = path or store_path
+    check_published(head, count)
     if is_store_path(target):
         with Store.open(target) as st:
             pages = st.integrity()
@@ -246,12 +256,16 @@ def verify(path: str | None, store_path: str) -> None:
     else:
         exported = rows_from_export(load_yaml_file(target), target, check=False)  # checked below: exit 1
         if exported is None:
+            if head is not None or count is not None:
+                raise BrokenChain(f"{target}: a log with no record: there is no chain to check --head or --rows on")
             say(f"ok: {target} is a log with no record to check; log hash {log_hash(load_log(target))}")
             return
         rows = exported
     report = check_chain(rows)
-    if report.problem:
-        raise BrokenChain(f"{target}: {report.problem}")
+    problem = report.problem or published_problem(rows, head, count)
+    if problem:
+        raise BrokenChain(f"{target}: {problem}")
     say(f"ok: {target}: {report.rows} rows ({report.headers} header, {report.events} events, "
                f"{report.corrections} corrections, {report.retractions} retractions), chain intact; "
-               f"head {report.head}; log hash {log_hash(view_log(rows, target)) if rows else '-'}")
+               f"head {report.head}; log hash {log_hash(view_log(rows, target)) if rows else '-'}"
+               f"{'; the published head and rows are still there' if head or count is not None else ''}")
