@@ -20,6 +20,7 @@ from orgsim.events import bundled_log_path
 from orgsim.events.canonical import log_hash
 from orgsim.events.dates import DateError
 from orgsim.events.errors import InputError
+from orgsim.events.parse import nfc
 from orgsim.events.store_view import load_any
 from orgsim.events.vocabulary import KINDS, kinds_markdown
 
@@ -69,11 +70,13 @@ class _Group(click.Group):
 
 
 def _parse_readings(values: tuple[str, ...]) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for v in values:
-        cid, sep, rid = v.partition("=")
+        cid, sep, rid = nfc(v).partition("=")
         if not sep or not cid or not rid:
             raise UserError(f"--reading {v!r}: use CONFLICT=READING (see `orgsim conflicts`)")
+        if cid in out:  # the last one would silently win
+            raise UserError(f"--reading {v!r}: conflict {cid!r} is already read as {out[cid]!r}; give one reading")
         out[cid] = rid
     return out
 
@@ -93,7 +96,7 @@ def log_options(fn: Callable) -> Callable:
     def wrapper(log_path: str | None, org: str | None, readings: tuple[str, ...], as_recorded: str | None,
                 **kwargs: Any) -> Any:
         log = load_any(log_path or bundled_log_path(), as_recorded)
-        history = History(log, readings=_parse_readings(readings), org=org)
+        history = History(log, readings=_parse_readings(readings), org=nfc(org) if org else org)
         return fn(history, **kwargs)
 
     return wrapper
@@ -275,7 +278,7 @@ def _short(value: Any) -> str:
 @log_options
 def sources(history: History, event_id: str, fmt: str) -> None:
     """An event's sources: file, line, original-language quote and English gloss."""
-    ev = history.log.by_id.get(event_id)
+    ev = history.log.by_id.get(nfc(event_id))
     if ev is None:
         raise UserError(f"no event {event_id!r} in {history.log.path}")
     rows = [{"file": s.file, "line": s.line, "quote": s.quote, "gloss": s.gloss} for s in ev.sources]

@@ -34,6 +34,8 @@ def graph(history: History, at: str, output: str) -> None:
 
     check_figure_path(output)
     dates = [d.strip() for d in at.split(",") if d.strip()]
+    if not dates:
+        raise UserError(f"--at {at!r}: give a date, or several separated by commas")
     fig = network_figure(history, dates)
     with atomic_output(output) as tmp:
         fig.savefig(tmp, dpi=150, format=os.path.splitext(output)[1][1:])
