@@ -10,7 +10,8 @@ import click
 
 from orgsim.cli import UserError, cli, format_option
 from orgsim.engine.history import History
-from orgsim.events.importers import log_yaml
+from orgsim.events.importers import check_logs, log_yaml
+from orgsim.events.importers.atop import FILE as ATOP_FILE
 from orgsim.events.importers.atop import atop_logs, read_atop
 from orgsim.events.importers.cow import read_cow
 from orgsim.events.importers.cow_events import cow_logs
@@ -66,7 +67,9 @@ def import_group() -> None:
 def cow_igo(file: str, orgs: tuple[str, ...], output: str | None) -> None:
     """Read COW IGO v3 (state-year or IGO-year layout, told apart by the header) into logs with year precision."""
     grid = read_cow(file, list(orgs) or None)
-    write_logs(cow_logs(grid, split=wants_folder(output)), output)
+    logs = cow_logs(grid, split=wants_folder(output))
+    check_logs(logs, file)
+    write_logs(logs, output)
 
 
 @import_group.command(name="atop")
@@ -78,7 +81,12 @@ def cow_igo(file: str, orgs: tuple[str, ...], output: str | None) -> None:
 def atop(folder: str, atopids: tuple[int, ...], output: str | None) -> None:
     """Read ATOP 5.1's member-level file (atop5_1m.csv in FOLDER) into logs: one organization per alliance."""
     spells = read_atop(folder, list(atopids) or None)
-    write_logs(atop_logs(spells, split=wants_folder(output)), output)
+    path = os.path.join(folder, ATOP_FILE) if os.path.isdir(folder) else folder
+    if not spells:
+        raise UserError(f"{path}: no data rows")
+    logs = atop_logs(spells, split=wants_folder(output))
+    check_logs(logs, path)
+    write_logs(logs, output)
 
 
 SPAN_COLUMNS = ["state", "years", "verdict", "a_status", "a_source", "b_status", "b_source"]
