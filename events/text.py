@@ -29,6 +29,8 @@ import unicodedata
 # C0 and C1 controls and DEL; bidirectional embeddings, overrides and isolates (the "Trojan source" marks);
 # the Unicode line and paragraph separators. None of these belongs in a terminal line unescaped.
 _UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+# What json.dumps leaves raw that a terminal may obey (it escapes only C0): DEL, C1, bidi and separator marks.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 # What XML 1.0 allows: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
 _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # A cell a spreadsheet reads as a formula (or as a formula's continuation, for tab and carriage return).
@@ -47,6 +49,11 @@ def _escape(match: re.Match[str]) -> str:
 def shown(text: object) -> str:
     """A string as it may be printed on a terminal: every control character written as an escape."""
     return _UNSHOWABLE.sub(_escape, str(text))
+
+
+def json_safe(json_text: str) -> str:
+    """JSON text with the characters a terminal would obey written as \\u escapes: the same JSON value."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json_text)
 
 
 def xml_invalid(text: str) -> int | None:

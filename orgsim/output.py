@@ -6,20 +6,17 @@ import contextvars
 import csv
 import io
 import json
-import re
 import sys
 from typing import Any, Iterable, Sequence
 
 import click
 
-from orgsim.events.text import shown, spreadsheet_cell
+from orgsim.events.text import json_safe, shown, spreadsheet_cell
 
 FORMATS = ("table", "json", "csv")
 
 #: Whether CSV cells are written exactly as they are (--raw-csv), without the spreadsheet guard.
 RAW_CSV: contextvars.ContextVar[bool] = contextvars.ContextVar("RAW_CSV", default=False)
-# What json.dumps leaves raw that a terminal may obey: DEL, C1 controls, bidirectional and line-separator marks.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 def _set_raw_csv(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
@@ -65,8 +62,7 @@ def _cell(value: Any) -> str:
 
 def to_json(data: Any) -> str:
     """JSON text, UTF-8 kept readable (Thai quotes stay Thai); characters a terminal would obey are \\u escapes."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)  # the same JSON value, escaped
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def csv_cell(value: Any) -> str:

@@ -21,7 +21,7 @@ from orgsim.engine.state import state_name
 from orgsim.events.canonical import log_hash
 from orgsim.events.dates import HistDate, ordinal_to_iso
 from orgsim.events.errors import InputError
-from orgsim.events.text import xml_invalid
+from orgsim.events.text import json_safe, xml_invalid
 
 #: Version of the JSON export's structure (documented in ``history_json``).
 JSON_FORMAT = "orgsim-history/1"
@@ -223,4 +223,4 @@ def history_json(history: History) -> dict[str, Any]:
 
 def history_json_text(history: History) -> str:
     """``history_json`` as JSON text (UTF-8 kept readable)."""
-    return json.dumps(history_json(history), ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(history_json(history), ensure_ascii=False, indent=2)) + "\n"
