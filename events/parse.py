@@ -281,7 +281,7 @@ def parse_event(raw: Any, index: int, log_org: str, header_sources: dict, ids: _
     if KINDS[kind].actors == "states":  # an organization cannot accede, withdraw or be suspended
         for ident in actors:
             if not STATE_RE.fullmatch(ident):
-                raise _fail(f"a {kind} event's actors are states; {ident!r} is not a state", path, line, eid)
+                raise _fail(f"the actors of {kind} are states; {ident!r} is not a state", path, line, eid)
     payload = _payload(raw.get("payload") or {}, kind, path, line, eid)
     confidence = raw.get("confidence", "high")
     if confidence not in CONFIDENCE:
