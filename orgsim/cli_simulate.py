@@ -114,7 +114,10 @@ def run_scenario(file: str, runs: str | None, seed: str, workers: str, scheduler
                  output: str | None) -> None:
     """Simulate a scenario N times: the distribution of members, memberships, bodies and forces."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import Progress
+
+    from orgsim.events.text import shown
 
     from orgsim.scenarios.ensemble import record_before_fork, run_ensemble
     from orgsim.scenarios.plan import prepare
@@ -130,7 +133,8 @@ def run_scenario(file: str, runs: str | None, seed: str, workers: str, scheduler
     plan = prepare(s)
     console = Console(stderr=True)
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
-        task = bar.add_task(f"{n_runs} runs of {plan.name}", total=n_runs)
+        # A task's description is rich markup: the scenario's name goes in escaped, so it is shown as written.
+        task = bar.add_task(escape(shown(f"{n_runs} runs of {plan.name}")), total=n_runs)
         ens = run_ensemble(plan, n_runs, n_seed, n_workers, scheduler,
                            progress=lambda n: bar.advance(task, n))
     if fmt == "json":

@@ -23,7 +23,6 @@ import sqlite3
 import stat
 import subprocess
 import sys
-import textwrap
 import time
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -438,6 +437,18 @@ def test_an_organization_named_as_a_member_is_a_validation_error(tmp_path):
                  ["report", "-o", str(tmp_path / "r"), "--log", log]):
         one_error(orgsim(*args), f"{log}:{line}: event 'nld-accession'", "'TA' is not a state")
     assert snapshot(tmp_path) == before
+
+
+def test_an_organization_observing_another_is_drawn(tmp_path):
+    """An organization as an observer (a kind whose actors may be anything): graph and report draw it, exit 0."""
+    log = tiny_with(tmp_path, "TA: {name: Test Alliance}", "TA: {name: Test Alliance}\n    TB: {name: Other}")
+    observer = ('  - id: tb-observer\n    date: "2009"\n    kind: observer_status\n    actors: [TB]\n'
+                '    target: TA\n    sources: [{source: notes, line: 12, quote: "obs", gloss: "obs"}]\n')
+    src = open(log, encoding="utf-8").read().replace("  - id: attest\n", observer + "  - id: attest\n", 1)
+    open(log, "w", encoding="utf-8").write(src)
+    for args in (["graph", "--at", "2010", "-o", str(tmp_path / "g.png")], ["report", "-o", str(tmp_path / "r")]):
+        proc = orgsim(*args, "--log", log)
+        assert proc.returncode == 0 and "Traceback" not in text(proc.stderr), text(proc.stderr)
 
 
 def test_a_seq_beyond_64_bits_is_a_validation_error(tmp_path):
