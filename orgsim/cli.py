@@ -128,7 +128,7 @@ def validate(log_file: str | None, log_path: str | None, check_order: bool) -> N
     result = history.validate()
     log = history.log
     say(f"ok: {log.path}: {len(log.events)} events, {len(result.applied)} applied, "
-          f"{len(result.skipped)} set aside as alternative readings, {len(log.conflicts)} source conflicts")
+        f"{len(result.skipped)} set aside as alternative readings, {len(log.conflicts)} source conflicts")
     for s in result.skipped:
         say(f"  set aside {s.event.id} ({s.event.where}): {s.reason}")
     for f in result.findings:

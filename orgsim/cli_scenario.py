@@ -28,7 +28,7 @@ def validate_scenario(file: str) -> None:
     s = load_scenario(file)
     branch = build_branch(s)
     say(f"ok: {file}: {s.name!r}: {len(s.interventions)} interventions on {s.log}; "
-          f"{len(branch.invalidated)} events invalidated, {len(branch.derived)} derived by rules")
+        f"{len(branch.invalidated)} events invalidated, {len(branch.derived)} derived by rules")
 
 
 @scenario.command("compare")
@@ -69,7 +69,7 @@ def compare_scenario(file: str, at: str | None, out_dir: str | None, fmt: str) -
     for side in ("baseline", "branch"):
         for c in result["obligations"][side]:
             say(f"conflicting obligations ({side}): {c['rule']} binds {', '.join(c['bound'])} to both "
-                  f"{c['between'][0]} and {c['between'][1]}, from {c['from']} to {c['to'] or 'the end of the log'}")
+                f"{c['between'][0]} and {c['between'][1]}, from {c['from']} to {c['to'] or 'the end of the log'}")
 
 
 def _write_comparison(branch, result: dict, out_dir: str) -> None:

@@ -61,7 +61,7 @@ def print_ensemble(ens) -> None:
     """The ensemble as terminal tables: members per date, membership probabilities, bodies and forces."""
     plan = ens.plan
     say(f"{plan.name}: {ens.runs} run{'s' * (ens.runs != 1)}, seed {ens.seed}; "
-          f"fork {ens.dates[0]}, horizon {ens.dates[-1]}")
+        f"fork {ens.dates[0]}, horizon {ens.dates[-1]}")
     say(f"  log {plan.log_hash[:16]}, branch {plan.branch_hash[:16]} (head hashes)")
     for line in rate_lines(plan):
         say(f"  {line}")

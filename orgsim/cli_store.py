@@ -131,7 +131,7 @@ def store_import(log_file: str, store_path: str) -> None:
     stored = view_log(store_rows(store_path), store_path)
     if log_hash(stored) != log_hash(new):
         say(f"note: the store keeps events in the order they were first recorded, which differs from "
-                   f"{log_file}'s, so their log hashes differ")
+            f"{log_file}'s, so their log hashes differ")
 
 
 @store.command("export")
@@ -266,6 +266,6 @@ def verify(path: str | None, store_path: str, head: str | None, count: int | Non
     if problem:
         raise BrokenChain(f"{target}: {problem}")
     say(f"ok: {target}: {report.rows} rows ({report.headers} header, {report.events} events, "
-               f"{report.corrections} corrections, {report.retractions} retractions), chain intact; "
-               f"head {report.head}; log hash {log_hash(view_log(rows, target)) if rows else '-'}"
-               f"{'; the published head and rows are still there' if head or count is not None else ''}")
+        f"{report.corrections} corrections, {report.retractions} retractions), chain intact; "
+        f"head {report.head}; log hash {log_hash(view_log(rows, target)) if rows else '-'}"
+        f"{'; the published head and rows are still there' if head or count is not None else ''}")

@@ -47,4 +47,4 @@ def synth(orgs: int, states: int, years: int, events: int, seed: int, start_year
     except OSError as exc:
         raise UserError(f"-o {output}: {exc.strerror}") from None
     say(f"wrote {output}: {len(cols):,} events, {orgs} organizations, {states} states, "
-               f"{start_year}-{start_year + years - 1} (seed {seed}) in {time.perf_counter() - t0:.1f} s")
+        f"{start_year}-{start_year + years - 1} (seed {seed}) in {time.perf_counter() - t0:.1f} s")
