@@ -20,11 +20,11 @@ from .columns import EXTRA, EventColumns
 from .dates import DateError, parse_date
 from .errors import LogError
 from .model import Log, freeze
-from .parse import _conflicts, _Ids, _sources, parse_log, thaw_entities
+from .parse import _conflicts, _Ids, _sources, check_text, parse_log, thaw_entities
 from .vocabulary import CONFIDENCE, KINDS
-from .yamlio import strip_lines
+from .yamlio import LINE_KEY, strip_lines
 
-ID_RE2 = r"^[a-z0-9][a-z0-9._-]{0,127}$"  # events/parse.py's ID_RE, in RE2 (Arrow's regex engine)
+ID_RE2 = r"^[a-z0-9][a-z0-9._-]{0,127}\z"  # events/parse.py's ID_RE, in RE2 (Arrow's regex engine)
 _PLAIN = re.compile(r"[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-[0-9]{2})?)?")
 
 
@@ -160,6 +160,9 @@ def _json(reader: _Reader, name: str, head: Log) -> tuple[np.ndarray, list[Any]]
             value = json.loads(text)
         except (ValueError, RecursionError):
             raise reader.fail(f"{name} is not JSON text", row) from None
+        check_text(value, reader.path, row + 1, reader.ids[row], name)
+        if LINE_KEY in text and _has_key(value, LINE_KEY):
+            raise reader.fail(f"{name}: the key {LINE_KEY!r} is reserved for orgsim's line numbers", row)
         if name == "payload":
             value = value or {}
             if not isinstance(value, dict):
@@ -171,6 +174,13 @@ def _json(reader: _Reader, name: str, head: Log) -> tuple[np.ndarray, list[Any]]
             raise reader.fail("provenance must be a mapping (dataset, version, file, row)", row)
         return freeze(strip_lines(value)) if value is not None else None
     return codes, reader.each(codes, texts, parse)
+
+
+def _has_key(value: Any, key: str) -> bool:
+    """Whether a key appears in parsed JSON at any depth."""
+    if isinstance(value, dict):
+        return key in value or any(_has_key(v, key) for v in value.values())
+    return isinstance(value, list) and any(_has_key(v, key) for v in value)
 
 
 def _allowed(reader: _Reader, allowed: Any, message: str) -> Callable[[Any, int], Any]:
@@ -217,7 +227,11 @@ def read_table_columns(table: Any, header: dict[str, Any], path: str) -> tuple[L
                                                        a_codes, a_values, actor_rows)
     extra_codes, extra_values = {}, {}
     for name in EXTRA:
-        codes, values = _json(r, name, head) if name in ("payload", "sources", "provenance") else r.text(name)
+        if name in ("payload", "sources", "provenance"):
+            codes, values = _json(r, name, head)
+        else:
+            codes, values = r.text(name)
+            r.each(codes, values, lambda v, row, name=name: check_text(v, path, row + 1, r.ids[row], name))
         extra_codes[name], extra_values[name] = codes, values
     conf = extra_codes["confidence"]
     r.each(conf, extra_values["confidence"],
@@ -231,8 +245,9 @@ def read_table_columns(table: Any, header: dict[str, Any], path: str) -> tuple[L
     seq = np.zeros(r.n, np.int64)
     if "seq" in table.column_names:
         col = table.column("seq")
-        if not pa.types.is_integer(col.type) or col.null_count:
-            raise r.fail("seq must be a whole number", None)
+        if not pa.types.is_integer(col.type) or col.null_count or pa.types.is_uint64(col.type) and len(col) \
+                and pc.max(col).as_py() > 2**63 - 1:
+            raise r.fail("seq must be a whole number that fits in 64 bits", None)
         seq = col.to_numpy().astype(np.int64)
     cols = EventColumns(path=path, ids=r.ids, date_codes=date_codes, date_texts=date_texts, date_keys=keys_u,
                         kind_codes=kind_codes.astype(np.int16), kinds=kinds, names=names, org_codes=org_codes,

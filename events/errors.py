@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .text import shown
+
 
 class InputError(ValueError):
     """Bad input (a log, a date, a scenario, an argument), reported as one line."""
@@ -16,7 +18,8 @@ class InputError(ValueError):
         if self.file:
             where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
         who = f"event '{self.event}': " if self.event else ""
-        return f"{where}{who}{self.message}".replace("\n", " ")
+        # One line, and nothing from a log that a terminal would obey (the message may quote the log).
+        return shown(f"{where}{who}{self.message}".replace("\n", " "))
 
 
 class LogError(InputError):

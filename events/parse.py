@@ -7,19 +7,24 @@ Checks that need the state (withdrawing a non-member) belong to the engine.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
 from .dates import DateError, parse_date
 from .errors import LogError
 from .model import Conflict, Event, FrozenDict, Log, Reading, Source, freeze
+from .text import describe_char, shown, xml_invalid
 from .upcast import upcast
 from .vocabulary import CONFIDENCE, KINDS, SCHEMA_VERSION, STATUSES
 from .yamlio import LINE_KEY, load_yaml_file, load_yaml_text, strip_lines
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
-STATE_RE = re.compile(r"^[A-Z]{3}$")
-ENTITY_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]*(\.[A-Z0-9][A-Za-z0-9-]*)*$")
+# Matched with fullmatch and ending in \Z: "$" would also match before a final newline, making "x\n" an id.
+ID_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,127}\Z")
+STATE_RE = re.compile(r"[A-Z]{3}\Z")
+ENTITY_RE = re.compile(r"[A-Z0-9][A-Z0-9-]*(\.[A-Z0-9][A-Za-z0-9-]*)*\Z")
+#: A seq is stored as a 64-bit integer (SQLite, Parquet, numpy): a larger one could not be kept.
+SEQ_RANGE = (-(2**63), 2**63 - 1)
 
 EVENT_FIELDS = frozenset({"id", "date", "kind", "org", "actors", "target", "payload", "sources",
                           "provenance", "rationale", "derived_by", "confidence", "note", "seq"})
@@ -52,6 +57,37 @@ def _line(value: Any, default: int | None) -> int | None:
     return value.get(LINE_KEY, default) if isinstance(value, dict) else default
 
 
+def check_text(value: Any, path: str, line: int | None, eid: str | None = None, where: str = "") -> None:
+    """Refuse text (values and keys, at any depth) holding a character XML cannot carry, naming the field.
+
+    Done once at load, for every string of a log, so no export writes a file an XML parser refuses and no
+    escape sequence can reach a terminal from a valid log.
+    """
+    stack = [(value, line, where)]
+    while stack:
+        item, ln, at = stack.pop()
+        if isinstance(item, str):
+            pos = xml_invalid(item)
+            if pos is not None:
+                raise _fail(f"{at or 'a value'} holds {describe_char(item[pos])}, a character a log may not hold "
+                            "(XML cannot carry it)", path, ln, eid)
+        elif isinstance(item, dict):
+            ln = item.get(LINE_KEY, ln)
+            for k, v in item.items():
+                if k == LINE_KEY:
+                    continue
+                name = f"{at}.{k}" if at else str(k)
+                stack.append((k, ln, f"the key {name}"))
+                stack.append((v, ln, name))
+        elif isinstance(item, list):
+            stack.extend((v, ln, f"{at}[{i}]") for i, v in enumerate(item))
+
+
+def nfc(text: str) -> str:
+    """An id in Unicode normal form NFC: the one spelling ids are compared in (command-line ids included)."""
+    return unicodedata.normalize("NFC", text)
+
+
 def _mapping(value: Any, what: str, path: str, line: int | None) -> dict:
     """A mapping read from YAML (None counts as empty); anything else is one error."""
     if value is None:
@@ -72,10 +108,14 @@ def _entities(raw: Any, path: str, line: int | None) -> dict:
         if group not in ENTITY_GROUPS:
             raise _fail(f"unknown entities group {group!r} (use {', '.join(ENTITY_GROUPS)})", path, line)
         members = _mapping(members, f"entities.{group}", path, line)
+        pattern = STATE_RE if group == "states" else ENTITY_RE
         for ident, info in members.items():
             if ident != LINE_KEY and (not isinstance(ident, str) or not (info is None or isinstance(info, dict))):
                 raise _fail(f"entities.{group}: {ident!r} must be an id with a mapping such as {{name: ...}}",
                             path, _line(members, line))
+            if ident != LINE_KEY and not pattern.fullmatch(ident):
+                what = "three capital letters" if group == "states" else "capitals, digits, '-' and '.'"
+                raise _fail(f"entities.{group}: {ident!r} is not an id ({what})", path, _line(members, line))
         out[group] = strip_lines(members)
     return out
 
@@ -87,6 +127,10 @@ def _header_sources(raw: Any, path: str, line: int | None) -> dict:
         if key != LINE_KEY and (not isinstance(key, str) or not isinstance(info, dict)
                                 or not isinstance(info.get("file", ""), str)):
             raise _fail(f"sources: {key!r} must be a name with a mapping such as {{file: notes.txt}}", path,
+                        _line(raw, line))
+        if key != LINE_KEY and nfc(key) != key:
+            # Two spellings of one name (NFC and NFD) would be two sources that print the same.
+            raise _fail(f"sources: {key!r} is not in Unicode normal form NFC; write it in NFC", path,
                         _line(raw, line))
     return strip_lines(raw)
 
@@ -112,11 +156,11 @@ class _Ids:
         self.path = path
 
     def check(self, ident: str, line: int, eid: str) -> None:
-        if STATE_RE.match(ident):
+        if STATE_RE.fullmatch(ident):
             if ident not in self.states and ident not in self.declared:
                 raise _fail(f"unknown state code {ident!r} (not ISO 3166-1 alpha-3, not declared in entities)",
                             self.path, line, eid)
-        elif not ENTITY_RE.match(ident):
+        elif not ENTITY_RE.fullmatch(ident):
             raise _fail(f"malformed id {ident!r}", self.path, line, eid)
         elif "." not in ident and ident not in self.declared:
             raise _fail(f"unknown organization {ident!r} (declare it under entities)", self.path, line, eid)
@@ -159,6 +203,9 @@ def _payload(payload: Any, kind: str, path: str, line: int, eid: str) -> dict:
     if not isinstance(payload, dict):
         raise _fail("payload must be a mapping", path, line, eid)
     _text_keys(payload, path, line, eid)
+    strength = payload.get("strength")
+    if _is(strength, "a number") and not 0 <= strength < float("inf"):
+        raise _fail(f"payload.strength must be zero or more, not {strength!r}", path, _line(payload, line), eid)
     types = {**PAYLOAD_TYPES, "status": "a status"} if kind == "membership_attested" else PAYLOAD_TYPES
     for field, what in types.items():
         if field in payload and not _is(payload[field], what):
@@ -201,12 +248,13 @@ def parse_event(raw: Any, index: int, log_org: str, header_sources: dict, ids: _
         raise _fail(f"event #{index + 1} is not a mapping", path, None)
     line = raw.get(LINE_KEY, 0)
     eid = raw.get("id")
-    if not isinstance(eid, str) or not ID_RE.match(eid):
-        shown = repr(eid) if isinstance(eid, (str, int, float, bool)) or eid is None else f"(a {type(eid).__name__})"
-        raise _fail(f"event id {shown} is missing or malformed (use lower case, digits, '.', '_', '-')", path, line)
+    if not isinstance(eid, str) or not ID_RE.fullmatch(eid):
+        given = repr(eid) if isinstance(eid, (str, int, float, bool)) or eid is None else f"(a {type(eid).__name__})"
+        raise _fail(f"event id {given} is missing or malformed (use lower case, digits, '.', '_', '-')", path, line)
     unknown = set(raw) - EVENT_FIELDS - {LINE_KEY}
     if unknown:
         raise _fail(f"unknown field {_first(unknown)!r}", path, line, eid)
+    check_text(raw, path, line, eid)
     kind = raw.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:
         raise _fail(f"unknown kind {kind!r} (see `orgsim kinds`)", path, line, eid)
@@ -230,13 +278,17 @@ def parse_event(raw: Any, index: int, log_org: str, header_sources: dict, ids: _
         raise _fail(f"a {kind} event needs a target (the {KINDS[kind].target}'s id)", path, line, eid)
     for ident in (*actors, *([target] if target else []), org):
         ids.check(ident, line, eid)
+    if KINDS[kind].actors == "states":  # an organization cannot accede, withdraw or be suspended
+        for ident in actors:
+            if not STATE_RE.fullmatch(ident):
+                raise _fail(f"the actors of {kind} are states; {ident!r} is not a state", path, line, eid)
     payload = _payload(raw.get("payload") or {}, kind, path, line, eid)
     confidence = raw.get("confidence", "high")
     if confidence not in CONFIDENCE:
         raise _fail(f"confidence must be one of {', '.join(CONFIDENCE)}", path, line, eid)
     seq = raw.get("seq", 0)
-    if not isinstance(seq, int) or isinstance(seq, bool):
-        raise _fail("seq must be a whole number", path, line, eid)
+    if not isinstance(seq, int) or isinstance(seq, bool) or not SEQ_RANGE[0] <= seq <= SEQ_RANGE[1]:
+        raise _fail("seq must be a whole number that fits in 64 bits", path, line, eid)
     sources = _sources(raw.get("sources"), header_sources, path, line, eid)
     provenance, rationale = raw.get("provenance"), raw.get("rationale")
     if provenance is not None and not isinstance(provenance, dict):
@@ -280,6 +332,8 @@ def _conflicts(raw: Any, path: str, known: set[str]) -> tuple[Conflict, ...]:
         cid = c.get("id")
         if not isinstance(cid, str) or cid in seen:
             raise _fail(f"conflict id {cid!r} is missing or repeated", path, line)
+        if not ID_RE.fullmatch(cid):  # `--reading CONFLICT=READING` must be able to name it
+            raise _fail(f"conflict id {cid!r} is malformed (use lower case, digits, '.', '_', '-')", path, line)
         seen.add(cid)
         raw_readings = c.get("readings") or []
         if not isinstance(raw_readings, list):
@@ -290,6 +344,9 @@ def _conflicts(raw: Any, path: str, known: set[str]) -> tuple[Conflict, ...]:
             rid = r.get("id") if isinstance(r, dict) else None
             if not isinstance(rid, str):
                 raise _fail(f"conflict {cid!r}: each reading needs an id", path, rline)
+            if not ID_RE.fullmatch(rid) or rid in {r.id for r in readings}:
+                raise _fail(f"conflict {cid!r}: reading id {rid!r} is malformed or repeated (use lower case, "
+                            "digits, '.', '_', '-')", path, rline)
             events = _str_list(r.get("events"), f"conflict {cid!r}, reading {rid!r}: events", path, rline, None)
             for e in events:
                 if e not in known:
@@ -349,6 +406,7 @@ def parse_log(data: Any, path: str) -> Log:
     org = data.get("organization")
     if not isinstance(org, str):
         raise _fail("the header needs `organization:` (the default org of its events)", path, 1)
+    check_text({k: v for k, v in data.items() if k not in ("events", "record")}, path, 1)
     entities = _entities(data.get("entities"), path, 1)
     entities.setdefault("organizations", {}).setdefault(org, {})
     header_sources = _header_sources(data.get("sources"), path, 1)

@@ -10,6 +10,7 @@ caught only against a head hash recorded elsewhere (a report, an export).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -98,6 +99,39 @@ def first_problem(rows: Sequence[Row], thorough: bool = True) -> str | None:
             return f"{_label(r)} was recorded before the row it follows: the rows were reordered or backdated"
         versions[key] = r.version
         prev = r
+    return None
+
+
+def check_published(head: str | None, count: int | None) -> None:
+    """Refuse a malformed published head or row count (before any row is read)."""
+    if head is not None and not re.fullmatch(r"[0-9a-f]{16,64}", head.lower()):
+        raise InputError(f"--head {head!r}: give a row hash as printed by orgsim (16 to 64 hex digits)")
+    if count is not None and count < 0:
+        raise InputError(f"--rows {count}: give a number of rows, 0 or more")
+
+
+def published_problem(rows: Sequence[Row], head: str | None, count: int | None) -> str | None:
+    """What a chain lacks against a head hash (and row count) published earlier: None if it still holds them.
+
+    An intact chain can still have lost its last rows, or have had its tail rewritten with every hash recomputed;
+    only a head kept elsewhere tells. The head may be abbreviated to 16 hex digits or more (64 bits).
+    """
+    check_published(head, count)
+    if count is not None and len(rows) < count:
+        return (f"the store has {len(rows)} rows, fewer than the {count} published: rows were removed from its end"
+                if rows else f"the store is empty, but {count} rows were published: every row was removed")
+    if head is None:
+        return None
+    head = head.lower()
+    if count is not None:
+        at = rows[count - 1].hash if count else GENESIS
+        if not at.startswith(head):
+            return (f"row {count} has hash {at[:16]}..., not the published head {head[:16]}...: the rows up to it "
+                    "were rewritten")
+        return None
+    if not any(r.hash.startswith(head) for r in rows):
+        return (f"no row has the published head {head[:16]}...: rows were removed from the store's end, "
+                "or rewritten with new hashes")
     return None
 
 

@@ -21,6 +21,11 @@ import yaml
 
 from .columns import EventColumns
 from .model import thaw
+from .yamlio import MAX_YAML_BYTES
+
+
+class TooLarge(ValueError):
+    """A YAML log that would be larger than the loader reads (``yamlio.MAX_YAML_BYTES``)."""
 
 
 def event_dicts(cols: EventColumns) -> Iterator[dict[str, Any]]:
@@ -51,15 +56,15 @@ def _plain(name: str, value: Any) -> Any:
 
 
 def write_yaml(path: str, header: dict[str, Any], cols: EventColumns) -> None:
-    """Write a YAML log: the header as block YAML, then one event per line."""
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(yaml.safe_dump({k: v for k, v in header.items() if k != "events"}, sort_keys=False,
-                                allow_unicode=True, width=1_000_000))
-        fh.write("events:\n")
+    """Write a YAML log: the header as block YAML, then one event per line (never more than the loader reads)."""
+    with open(path, "wb") as fh:
+        size = fh.write(yaml.safe_dump({k: v for k, v in header.items() if k != "events"}, sort_keys=False,
+                                       allow_unicode=True, width=1_000_000).encode("utf-8") + b"events:\n")
         for d in event_dicts(cols):
-            fh.write("- ")
-            fh.write(json.dumps(d, ensure_ascii=False))
-            fh.write("\n")
+            size += fh.write(b"- " + json.dumps(d, ensure_ascii=False).encode("utf-8") + b"\n")
+            if size > MAX_YAML_BYTES:  # a log orgsim itself would refuse to load is not worth writing
+                raise TooLarge(f"the YAML log would be larger than the {MAX_YAML_BYTES:,} bytes a YAML log may be; "
+                               "write .parquet for a log this large")
 
 
 def write_log(path: str, header: dict[str, Any], cols: EventColumns) -> None:

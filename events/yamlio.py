@@ -51,6 +51,9 @@ class _LineLoader(_Base):  # type: ignore[misc, valid-type]
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}", key_node.start_mark)
+            if key == LINE_KEY:  # it would be overwritten by the line number below, silently
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {LINE_KEY!r} is reserved for orgsim's line numbers", key_node.start_mark)
             seen.add(key)
         mapping = super().construct_mapping(node, deep=True)
         mapping[LINE_KEY] = node.start_mark.line + 1

@@ -5,7 +5,9 @@ Bad input of any kind ends with one line on stderr, ``orgsim: error: …``, and 
 
 from __future__ import annotations
 
+import errno
 import functools
+import os
 import sys
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -15,11 +17,12 @@ from orgsim.events import bundled_log_path
 from orgsim.events.canonical import log_hash
 from orgsim.events.dates import DateError, ordinal_to_iso
 from orgsim.events.errors import InputError
+from orgsim.events.parse import nfc
 from orgsim.events.store_view import load_any
 from orgsim.events.vocabulary import KINDS, kinds_markdown
 
 from . import progress
-from .output import FORMATS, emit, to_json
+from .output import FORMATS, emit, force_option, raw_csv_option, say, to_json
 
 # The engine (NumPy), pandas, networkx and matplotlib are imported by the commands that use them, so
 # `orgsim --version` and `--help` start in a fraction of the time (docs/benchmarks.md, import profile).
@@ -33,7 +36,26 @@ class UserError(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"orgsim: error: {self.message}", err=True)
+        say(f"orgsim: error: {self.message}".replace("\n", " "), err=True)
+
+
+class Interrupted(UserError):
+    """Ctrl-C (SIGINT): one line and exit status 130, as a shell reports a command ended by SIGINT."""
+
+    exit_code = 130
+
+    def show(self, file: Any = None) -> None:
+        say("orgsim: interrupted; nothing was written", err=True)
+
+
+def os_error_text(exc: OSError) -> str:
+    """An operating-system error as one line: the file it concerns and what went wrong."""
+    what = exc.strerror or str(exc)
+    if exc.filename:
+        return f"{exc.filename}: {what}"
+    if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EDQUOT):
+        return f"cannot write to standard output: {what}"
+    return what
 
 
 class _Group(click.Group):
@@ -42,16 +64,24 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (InputError, DateError) as exc:
             raise UserError(str(exc)) from None
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted") from None
+        except OSError as exc:  # a full disk, a file-size limit: the environment, not a bug; one line
+            if exc.errno == errno.EPIPE:
+                raise  # click ends quietly when the reader of a pipe goes away
+            raise UserError(os_error_text(exc)) from None
         finally:
             progress.done()  # a command's progress display never outlives it, error or not
 
 
 def _parse_readings(values: tuple[str, ...]) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for v in values:
-        cid, sep, rid = v.partition("=")
+        cid, sep, rid = nfc(v).partition("=")
         if not sep or not cid or not rid:
             raise UserError(f"--reading {v!r}: use CONFLICT=READING (see `orgsim conflicts`)")
+        if cid in out:  # the last one would silently win
+            raise UserError(f"--reading {v!r}: conflict {cid!r} is already read as {out[cid]!r}; give one reading")
         out[cid] = rid
     return out
 
@@ -75,14 +105,19 @@ def log_options(fn: Callable) -> Callable:
         progress.step(f"loading {log_path or 'the bundled log'}")
         log = load_any(log_path or bundled_log_path(), as_recorded)
         progress.done()  # commands that take long after loading say so themselves
-        history = History(log, readings=_parse_readings(readings), org=org)
+        history = History(log, readings=_parse_readings(readings), org=nfc(org) if org else org)
         return fn(history, **kwargs)
 
     return wrapper
 
 
-format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                             help="Output format.")
+_format_choice = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                              help="Output format.")
+
+
+def format_option(fn: Callable) -> Callable:
+    """--format table|json|csv, and --raw-csv to turn off the CSV spreadsheet guard."""
+    return _format_choice(raw_csv_option(fn))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -106,12 +141,12 @@ def validate(log_file: str | None, log_path: str | None, check_order: bool) -> N
     result = history.validate()
     log = history.log
     progress.done()
-    print(f"ok: {log.path}: {len(log.events)} events, {len(result.applied)} applied, "
-          f"{len(result.skipped)} set aside as alternative readings, {len(log.conflicts)} source conflicts")
+    say(f"ok: {log.path}: {len(log.events)} events, {len(result.applied)} applied, "
+        f"{len(result.skipped)} set aside as alternative readings, {len(log.conflicts)} source conflicts")
     for s in result.skipped:
-        print(f"  set aside {s.event.id} ({s.event.where}): {s.reason}")
+        say(f"  set aside {s.event.id} ({s.event.where}): {s.reason}")
     for f in result.findings:
-        print(f"  note {f.event}: {f.message}")
+        say(f"  note {f.event}: {f.message}")
     if check_order:
         from orgsim.engine.order import order_issues
 
@@ -120,7 +155,7 @@ def validate(log_file: str | None, log_path: str | None, check_order: bool) -> N
         progress.done()
         print(f"order: {len(issues)} days on which the order of same-day events changes the result")
         for issue in issues:
-            print(f"  order {issue}")
+            say(f"  order {issue}")
 
 
 STATE_SECTIONS = {
@@ -170,7 +205,7 @@ def state(history: History, at: str, fmt: str, certain_only: bool) -> None:
         return
     org = data["organization"]
     if org is None:
-        print(f"{history.org} does not exist on {s.at}.")
+        say(f"{history.org} does not exist on {s.at}.")
         return
     counts: dict[str, int] = {}
     for m in data["members"]:
@@ -180,7 +215,7 @@ def state(history: History, at: str, fmt: str, certain_only: bool) -> None:
     maybe = sorted({f"{m['id']} {m['status']}" for m in data["members"] if m.get("modality") == "possible"})
     if maybe:
         summary += "; possibly " + ", ".join(maybe)
-    print(f"{org['name']} ({org['short']}) on {s.at}: treaty {org['status'].replace('_', ' ')}; {summary}")
+    say(f"{org['name']} ({org['short']}) on {s.at}: treaty {org['status'].replace('_', ' ')}; {summary}")
     for section, cols in STATE_SECTIONS.items():
         rows = data[section]
         if section == "forces":
@@ -230,6 +265,7 @@ def events(history: History, start: str | None, end: str | None, kind: str | Non
 
 @cli.command()
 @click.option("-o", "--output", default=None, help="Draw the timeline (Gantt chart) to a .png, .svg or .pdf.")
+@force_option
 @format_option
 @log_options
 def timeline(history: History, fmt: str, output: str | None) -> None:
@@ -267,7 +303,7 @@ def _draw_timeline(history: History, output: str) -> None:
     fig = timeline_figure(history)
     with atomic_output(output) as tmp:
         fig.savefig(tmp, dpi=150, format=os.path.splitext(output)[1][1:])
-    print(f"wrote {output}")
+    say(f"wrote {output}")
 
 
 @cli.command()
@@ -302,7 +338,7 @@ def _short(value: Any) -> str:
 @log_options
 def sources(history: History, event_id: str, fmt: str) -> None:
     """An event's sources: file, line, original-language quote and English gloss."""
-    ev = history.log.by_id.get(event_id)
+    ev = history.log.by_id.get(nfc(event_id))
     if ev is None:
         raise UserError(f"no event {event_id!r} in {history.log.path}")
     rows = [{"file": s.file, "line": s.line, "quote": s.quote, "gloss": s.gloss} for s in ev.sources]
@@ -316,9 +352,9 @@ def sources(history: History, event_id: str, fmt: str) -> None:
                        "note": ev.note, "sources": rows}))
         return
     if fmt == "table":
-        print(f"{ev.id}: {ev.kind} {ev.date.text} ({ev.where}), confidence {ev.confidence}")
+        say(f"{ev.id}: {ev.kind} {ev.date.text} ({ev.where}), confidence {ev.confidence}")
         if ev.note:
-            print(f"note: {ev.note}")
+            say(f"note: {ev.note}")
     emit(rows, ["file", "line", "quote", "gloss"], fmt)
 
 
@@ -346,11 +382,12 @@ def conflicts(history: History, fmt: str) -> None:
         emit(rows, ["conflict", "reading", "summary", "lines", "events"], "csv")
         return
     for c in out:
-        print(f"\n{c['id']}: {c['question']}")
+        say()
+        say(f"{c['id']}: {c['question']}")
         for r in c["readings"]:
             mark = "default" if r["default"] else "alternative"
-            print(f"  [{mark}] {r['id']}: {r['summary']} (lines {', '.join(map(str, r['lines']))})")
-        print(f"  why the default: {c['reason']}")
+            say(f"  [{mark}] {r['id']}: {r['summary']} (lines {', '.join(map(str, r['lines']))})")
+        say(f"  why the default: {c['reason']}")
 
 
 @cli.command()
@@ -366,7 +403,37 @@ from orgsim import (cli_export, cli_figures, cli_import, cli_report, cli_scenari
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``orgsim`` console script."""
-    cli.main(args=argv, prog_name="orgsim")
+    try:
+        cli.main(args=argv, prog_name="orgsim")
+        status: Any = 0
+    except SystemExit as exc:
+        status = exc.code
+    # Output still buffered is written here, not at interpreter exit, so a full disk is one line, not a traceback.
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        if exc.errno != errno.EPIPE:
+            say(f"orgsim: error: {os_error_text(exc)}", err=True)
+            status = status or 2
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to fail at exit
+    if status == Interrupted.exit_code:
+        # Interrupted: workers are gone and nothing was written, so skip the slow tear-down of pandas and
+        # matplotlib (seconds on a busy machine); Ctrl-C should end the command at once.
+        _quick_exit(status)
+    sys.exit(status)
+
+
+def _quick_exit(status: int) -> None:
+    """Exit at once, after releasing what worker processes left (so the resource tracker has nothing to report)."""
+    mp_util = sys.modules.get("multiprocessing.util")
+    if mp_util is not None:
+        mp_util._exit_function()  # multiprocessing's own at-exit step: finalizers run, semaphores are released
+        tracker = getattr(sys.modules.get("multiprocessing.resource_tracker"), "_resource_tracker", None)
+        stop = getattr(tracker, "_stop", None)
+        if stop is not None:
+            stop()  # the tracker process ends and is reaped, not left as a zombie
+    sys.stderr.flush()
+    os._exit(status)
 
 
 if __name__ == "__main__":  # pragma: no cover

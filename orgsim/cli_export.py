@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 import sys
 from typing import Callable
 
@@ -12,8 +10,10 @@ import click
 from orgsim.cli import UserError, cli, log_options
 from typing import TYPE_CHECKING
 
+from orgsim.reports.files import atomic_output
+
 from . import progress
-from .output import FORMATS, emit, to_json
+from .output import FORMATS, emit, force_option, raw_csv_option, to_json
 
 if TYPE_CHECKING:
     from orgsim.engine.history import History
@@ -73,22 +73,9 @@ EXPORTERS: dict[str, Callable[[History, str | None], str]] = {
 
 
 def write_atomically(path: str, text: str) -> None:
-    """Write text to a file through a temporary file in the same folder, so no reader sees half a file."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise UserError(f"cannot write {path}: no folder {folder}")
-    if os.path.isdir(path):
-        raise UserError(f"cannot write {path}: it is a folder")
-    # Opened with "x" (not mkstemp) so the file gets the user's usual permissions, not 0600.
-    tmp = os.path.join(folder, f".{os.path.basename(path)}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "x", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)  # atomic on one filesystem: the old file or the new, never a mix
-    except OSError as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
+    """Write text to a file through the one safe output writer (whole or not at all; see reports/files.py)."""
+    with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
 
 
 @cli.command()
@@ -100,6 +87,7 @@ def write_atomically(path: str, text: str) -> None:
 @click.option("-o", "--output", "output", type=click.Path(), default=None,
               help="File to write (default: standard output).")
 @click.option("--at", "at", default=None, help="Date of the GraphML network (default: the last event's date).")
+@force_option
 @log_options
 def export(history: History, fmt: str, output: str | None, at: str | None) -> None:
     """Export the history for other tools: Gephi, R, spreadsheets, TimelineJS."""
@@ -118,6 +106,7 @@ def export(history: History, fmt: str, output: str | None, at: str | None) -> No
 @click.option("--at", "at", required=True, help="Date: YYYY, YYYY-MM or YYYY-MM-DD (a period means its first day).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Output format.")
+@raw_csv_option
 @log_options
 def comembership_command(history: History, at: str, fmt: str) -> None:
     """Pairs of states and the organizations they are members of together at a date."""

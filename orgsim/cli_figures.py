@@ -8,9 +8,10 @@ import os
 
 import click
 
+from orgsim.output import force_option, say
 from orgsim.cli import UserError, cli, log_options
 
-from orgsim.reports.files import atomic_output
+from orgsim.reports.files import atomic_output, check_output_path
 
 if TYPE_CHECKING:
     from orgsim.engine.history import History
@@ -19,15 +20,17 @@ FIGURE_FORMATS = (".png", ".svg", ".pdf")
 
 
 def check_figure_path(path: str, allowed: tuple[str, ...] = FIGURE_FORMATS) -> None:
-    """Refuse an output file whose extension names no supported format."""
+    """Refuse an output file whose extension names no supported format, or a path no file may be written to."""
     ext = os.path.splitext(path)[1].lower()
     if ext not in allowed:
         raise UserError(f"-o {path}: the extension must be one of {', '.join(allowed)}")
+    check_output_path(path)  # before the figure is drawn: a FIFO or a missing folder fails at once
 
 
 @cli.command()
 @click.option("--at", "at", required=True, help="A date, or several separated by commas (small multiples).")
 @click.option("-o", "--output", required=True, help="Figure file: .png, .svg or .pdf.")
+@force_option
 @log_options
 def graph(history: History, at: str, output: str) -> None:
     """Draw the membership network at a date (or small multiples at several) in a stable layout."""
@@ -35,10 +38,12 @@ def graph(history: History, at: str, output: str) -> None:
 
     check_figure_path(output)
     dates = [d.strip() for d in at.split(",") if d.strip()]
+    if not dates:
+        raise UserError(f"--at {at!r}: give a date, or several separated by commas")
     fig = network_figure(history, dates)
     with atomic_output(output) as tmp:
         fig.savefig(tmp, dpi=150, format=os.path.splitext(output)[1][1:])
-    print(f"wrote {output}")
+    say(f"wrote {output}")
 
 
 @cli.command()
@@ -46,6 +51,7 @@ def graph(history: History, at: str, output: str) -> None:
 @click.option("--per", type=click.Choice(["change", "year"]), default="change", show_default=True,
               help="One frame per change of the network, or one per year.")
 @click.option("--fps", type=click.FloatRange(0.1, 30), default=1.0, show_default=True)
+@force_option
 @log_options
 def animate(history: History, output: str, per: str, fps: float) -> None:
     """Animate the network through time (GIF), with a progress bar while it renders."""
@@ -58,4 +64,4 @@ def animate(history: History, output: str, per: str, fps: float) -> None:
         task = bar.add_task("rendering frames", total=None)
         n = render(history, tmp, per=per, fps=fps,
                    progress=lambda i, total: bar.update(task, completed=i + 1, total=total))
-    print(f"wrote {output} ({n} frames)")
+    say(f"wrote {output} ({n} frames)")

@@ -9,10 +9,10 @@ from typing import Any
 import click
 
 from orgsim.cli import UserError, cli, format_option
-from orgsim.reports.files import atomic_output
+from orgsim.reports.files import atomic_output, check_output_path
 
 from . import progress
-from .output import emit, to_json
+from .output import emit, force_option, say, to_json
 
 Logs = list[tuple[str, dict[str, Any], list[dict[str, Any]]]]
 
@@ -45,12 +45,14 @@ def write_logs(logs: Logs, output: str | None) -> None:
 
     texts = [(path, log_yaml(header, events), len(events)) for path, header, events in targets]
     progress.done()
+    for path, _text, _n in texts:  # every target checked before the first is written
+        check_output_path(path)
     for path, text, _n in texts:  # everything is built before the first file is written
         with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
             fh.write(text)
     total = sum(n for _p, _t, n in texts)
     where = output if len(texts) == 1 else f"{len(texts)} logs in {output}"
-    print(f"wrote {where}: {total} events")
+    say(f"wrote {where}: {total} events")
 
 
 @cli.group(name="import")
@@ -63,15 +65,19 @@ def import_group() -> None:
 @click.option("--org", "orgs", multiple=True, metavar="IONAME",
               help="Only this organization (COW ioname, any case; repeatable). Default: all.")
 @output_option
+@force_option
 def cow_igo(file: str, orgs: tuple[str, ...], output: str | None) -> None:
     """Read COW IGO v3 (state-year or IGO-year layout, told apart by the header) into logs with year precision."""
+    from orgsim.events.importers import check_logs
     from orgsim.events.importers.cow import read_cow
     from orgsim.events.importers.cow_events import cow_logs
 
     progress.step(f"reading {file}")
     grid = read_cow(file, list(orgs) or None)
     progress.step("making and checking the events")
-    write_logs(cow_logs(grid, split=wants_folder(output)), output)
+    logs = cow_logs(grid, split=wants_folder(output))
+    check_logs(logs, file)
+    write_logs(logs, output)
 
 
 @import_group.command(name="atop")
@@ -79,14 +85,22 @@ def cow_igo(file: str, orgs: tuple[str, ...], output: str | None) -> None:
 @click.option("--atopid", "atopids", multiple=True, type=int, metavar="N",
               help="Only this alliance (repeatable). Default: all.")
 @output_option
+@force_option
 def atop(folder: str, atopids: tuple[int, ...], output: str | None) -> None:
     """Read ATOP 5.1's member-level file (atop5_1m.csv in FOLDER) into logs: one organization per alliance."""
+    from orgsim.events.importers import check_logs
+    from orgsim.events.importers.atop import FILE as ATOP_FILE
     from orgsim.events.importers.atop import atop_logs, read_atop
 
     progress.step(f"reading {folder}")
     spells = read_atop(folder, list(atopids) or None)
+    path = os.path.join(folder, ATOP_FILE) if os.path.isdir(folder) else folder
+    if not spells:
+        raise UserError(f"{path}: no data rows")
     progress.step("making and checking the events")
-    write_logs(atop_logs(spells, split=wants_folder(output)), output)
+    logs = atop_logs(spells, split=wants_folder(output))
+    check_logs(logs, path)
+    write_logs(logs, output)
 
 
 SPAN_COLUMNS = ["state", "years", "verdict", "a_status", "a_source", "b_status", "b_source"]
@@ -101,6 +115,7 @@ SPAN_COLUMNS = ["state", "years", "verdict", "a_status", "a_source", "b_status",
               help="any: a status held at any time in the year counts; dec31: the status on 31 December.")
 @format_option
 @click.option("-o", "--output", default=None, help="Also draw the heat map (states × years) to .png, .svg or .pdf.")
+@force_option
 def reconcile(log_a: str, log_b: str, org: str | None, org_b: str | None, year_rule: str, fmt: str,
               output: str | None) -> None:
     """Compare two logs of one organization state by state and year by year: agree, disagree, one silent."""
@@ -139,4 +154,4 @@ def _draw(result: Any, output: str) -> None:
     fig = reconcile_figure(result)
     with atomic_output(output) as tmp:
         fig.savefig(tmp, dpi=150, format=os.path.splitext(output)[1][1:].lower())
-    print(f"wrote {output}", file=sys.stderr)
+    say(f"wrote {output}", err=True)

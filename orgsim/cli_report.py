@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from orgsim import progress
+from orgsim.output import force_option, say
 from orgsim.cli import UserError, cli, log_options
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 @cli.command()
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Directory to write index.html into (created if missing).")
+@force_option
 @log_options
 def report(history: History, out_dir: str) -> None:
     """Write one self-contained HTML page: figures, a time slider, the conflicts and every event."""
@@ -27,4 +29,4 @@ def report(history: History, out_dir: str) -> None:
     except OSError as exc:
         raise UserError(f"cannot write the report to {out_dir}: {exc.strerror or exc}") from None
     progress.done()
-    click.echo(f"report written to {path}")
+    say(f"report written to {path}")

@@ -9,7 +9,7 @@ import os
 import click
 
 from orgsim.cli import UserError, cli, format_option, log_options
-from orgsim.output import emit, to_json
+from orgsim.output import emit, force_option, say, to_json
 from orgsim.reports.files import atomic_output
 
 if TYPE_CHECKING:
@@ -30,14 +30,15 @@ def validate_scenario(file: str) -> None:
 
     s = load_scenario(file)
     branch = build_branch(s)
-    print(f"ok: {file}: {s.name!r}: {len(s.interventions)} interventions on {s.log}; "
-          f"{len(branch.invalidated)} events invalidated, {len(branch.derived)} derived by rules")
+    say(f"ok: {file}: {s.name!r}: {len(s.interventions)} interventions on {s.log}; "
+        f"{len(branch.invalidated)} events invalidated, {len(branch.derived)} derived by rules")
 
 
 @scenario.command("compare")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--at", "at", default=None, help="Date to compare (default: the scenario's compare_at).")
 @click.option("-o", "--output", "out_dir", default=None, help="Folder for compare.json and the figures.")
+@force_option
 @format_option
 def compare_scenario(file: str, at: str | None, out_dir: str | None, fmt: str) -> None:
     """Baseline against branch: state at a date, both timelines, diagrams, invalidated and derived events."""
@@ -55,18 +56,18 @@ def compare_scenario(file: str, at: str | None, out_dir: str | None, fmt: str) -
     if fmt == "csv":
         emit(result["differences"]["members"], ["id", "baseline", "branch"], "csv")
         return
-    print(f"{result['scenario']['name']}: {result['scenario']['question']}")
+    say(f"{result['scenario']['name']}: {result['scenario']['question']}")
     if result["differences"]["members"]:
         emit(result["differences"]["members"], ["id", "baseline", "branch"], "table",
              title=f"membership differences on {result['at']}")
     else:
-        print(f"no membership differences on {result['at']}")
+        say(f"no membership differences on {result['at']}")
     if result["timeline_differences"]:
         emit(result["timeline_differences"], ["member", "baseline", "branch"], "table", title="statuses through time")
     for key in ("bodies", "forces", "rules"):
         d = result["differences"][key]
         if d["only_baseline"] or d["only_branch"]:
-            print(f"{key}: only in baseline {d['only_baseline'] or '-'}; only in branch {d['only_branch'] or '-'}")
+            say(f"{key}: only in baseline {d['only_baseline'] or '-'}; only in branch {d['only_branch'] or '-'}")
     for title, rows, cols in (("invalidated events", result["invalidated"], ["event", "date", "reason"]),
                               ("derived by rules", result["derived"], ["event", "date", "derived_by"]),
                               ("removed by rule switches", result["removed_by_rules"], ["event", "reason"])):
@@ -74,8 +75,8 @@ def compare_scenario(file: str, at: str | None, out_dir: str | None, fmt: str) -
             emit(rows, cols, "table", title=title)
     for side in ("baseline", "branch"):
         for c in result["obligations"][side]:
-            print(f"conflicting obligations ({side}): {c['rule']} binds {', '.join(c['bound'])} to both "
-                  f"{c['between'][0]} and {c['between'][1]}, from {c['from']} to {c['to'] or 'the end of the log'}")
+            say(f"conflicting obligations ({side}): {c['rule']} binds {', '.join(c['bound'])} to both "
+                f"{c['between'][0]} and {c['between'][1]}, from {c['from']} to {c['to'] or 'the end of the log'}")
 
 
 def _write_comparison(branch, result: dict, out_dir: str) -> None:
@@ -118,4 +119,4 @@ def obligations(history: History, at: str | None, scenario_file: str | None, fmt
             for c in report["intervals"]]
     emit(rows, ["rule", "between", "bound", "from", "to"], fmt, title="conflicting obligations")
     if not rows and fmt == "table":
-        print("No member is bound to both sides of a war between members in this history.")
+        say("No member is bound to both sides of a war between members in this history.")

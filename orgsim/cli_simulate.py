@@ -9,7 +9,7 @@ import click
 
 from orgsim.cli import UserError
 from orgsim.cli_scenario import scenario
-from orgsim.output import FORMATS, print_table, to_json
+from orgsim.output import FORMATS, force_option, print_table, raw_csv_option, say, to_json
 
 MAX_RUNS = 1_000_000
 MAX_WORKERS = 512
@@ -32,9 +32,9 @@ def check_output(path: str) -> None:
     ext = os.path.splitext(path)[1].lower()
     if ext not in FIGURE_FORMATS:
         raise UserError(f"-o {path}: the extension must be one of {', '.join(FIGURE_FORMATS)}")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise UserError(f"-o {path}: folder {folder} does not exist")
+    from orgsim.reports.files import check_output_path
+
+    check_output_path(path)
 
 
 def rate_lines(plan) -> list[str]:
@@ -59,11 +59,11 @@ def _fmt(value: float, digits: int) -> str:
 def print_ensemble(ens) -> None:
     """The ensemble as terminal tables: members per date, membership probabilities, bodies and forces."""
     plan = ens.plan
-    print(f"{plan.name}: {ens.runs} run{'s' * (ens.runs != 1)}, seed {ens.seed}; "
-          f"fork {ens.dates[0]}, horizon {ens.dates[-1]}")
-    print(f"  log {plan.log_hash[:16]}, branch {plan.branch_hash[:16]} (head hashes)")
+    say(f"{plan.name}: {ens.runs} run{'s' * (ens.runs != 1)}, seed {ens.seed}; "
+        f"fork {ens.dates[0]}, horizon {ens.dates[-1]}")
+    say(f"  log {plan.log_hash[:16]}, branch {plan.branch_hash[:16]} (head hashes)")
     for line in rate_lines(plan):
-        print(f"  {line}")
+        say(f"  {line}")
     members = ens.members_frame()
     print_table([{"date": d, **{k: _fmt(v, 2 if k == "mean" else 1) for k, v in row.items()}}
                  for d, row in members.iterrows()], ["date", *members.columns],
@@ -79,7 +79,7 @@ def print_ensemble(ens) -> None:
     print_table(rows, ["id", "kind", ens.dates[0], ens.dates[-1]],
                 title="Probability that each body and force exists")
     tallies = ens.tallies_frame().mean()
-    print("events per run (mean): " + ", ".join(f"{k.replace('_', ' ')} {v:.2f}" for k, v in tallies.items()))
+    say("events per run (mean): " + ", ".join(f"{k.replace('_', ' ')} {v:.2f}" for k, v in tallies.items()))
 
 
 def write_csv(ens) -> None:
@@ -92,9 +92,9 @@ def write_csv(ens) -> None:
                                                                                           "value"])
     frame = pd.concat([ens.tidy(), extra], ignore_index=True)
     sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
-    click.echo(f"log {ens.plan.log_hash}, branch {ens.plan.branch_hash} (head hashes)", err=True)
+    say(f"log {ens.plan.log_hash}, branch {ens.plan.branch_hash} (head hashes)", err=True)
     for line in rate_lines(ens.plan):
-        click.echo(line, err=True)
+        say(line, err=True)
 
 
 @scenario.command("run")
@@ -107,11 +107,16 @@ def write_csv(ens) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Output format.")
 @click.option("-o", "--output", default=None, metavar="FILE", help="Write the fan chart (.png, .svg or .pdf).")
+@force_option
+@raw_csv_option
 def run_scenario(file: str, runs: str | None, seed: str, workers: str, scheduler: str | None, fmt: str,
                  output: str | None) -> None:
     """Simulate a scenario N times: the distribution of members, memberships, bodies and forces."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import Progress
+
+    from orgsim.events.text import shown
 
     from orgsim.scenarios.ensemble import record_before_fork, run_ensemble
     from orgsim.scenarios.plan import prepare
@@ -129,7 +134,8 @@ def run_scenario(file: str, runs: str | None, seed: str, workers: str, scheduler
     plan = prepare(s)
     console = Console(stderr=True)
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
-        task = bar.add_task(f"{n_runs} runs of {plan.name}", total=n_runs)
+        # A task's description is rich markup: the scenario's name goes in escaped, so it is shown as written.
+        task = bar.add_task(escape(shown(f"{n_runs} runs of {plan.name}")), total=n_runs)
         ens = run_ensemble(plan, n_runs, n_seed, n_workers, scheduler,
                            progress=lambda n: bar.advance(task, n))
     if fmt == "json":
@@ -147,4 +153,4 @@ def run_scenario(file: str, runs: str | None, seed: str, workers: str, scheduler
                       color="#868e96", x=0.99, ha="right")
         with atomic_output(output) as tmp:
             fig.savefig(tmp, dpi=150, format=os.path.splitext(output)[1][1:])
-        click.echo(f"wrote {output}", err=fmt != "table")
+        say(f"wrote {output}", err=fmt != "table")

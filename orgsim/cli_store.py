@@ -18,13 +18,13 @@ from orgsim.events.model import Log
 from orgsim.events.parse import event_for_log, load_log, parse_log
 from orgsim.events.store import STORE_SCHEMA, Entry, Row, Store, VersionConflict, is_store_path
 from orgsim.events.store_export import export_yaml, rows_from_export
-from orgsim.events.store_verify import check_chain
+from orgsim.events.store_verify import check_chain, check_published, published_problem
 from orgsim.events.store_view import StoreView, checked, import_entries, store_rows, view_data, view_log
 from orgsim.events.yamlio import LINE_KEY, load_yaml_file, load_yaml_text, read_text
 
-from .append_flags import event_flags, raw_from_flags
 from . import progress
-from .output import FORMATS, emit, to_json
+from .append_flags import event_flags, raw_from_flags
+from .output import FORMATS, emit, force_option, raw_csv_option, say, to_json
 
 #: How often `append` and `store import` reload and try again when another writer got in first.
 RETRIES = 20
@@ -118,8 +118,10 @@ def _append(path: str, expected: int | None, build: Builder) -> Appended:
 
 
 def _summary(done: Appended) -> str:
-    # The log hash carried forward from the rows read: no second read or parse of the store.
-    return f"store version {done.version}, head {done.head[:16]}, log hash {done.log_hash[:16]}"
+    # The log hash carried forward from the rows read: no second read or parse of the store. The whole
+    # head, every time: published, it lets `orgsim verify --rows N --head HASH` catch a truncation.
+    return (f"store version {done.version}, head {done.head}, log hash {done.log_hash[:16]} "
+            f"(check later: orgsim verify --rows {done.version} --head {done.head[:16]})")
 
 
 @cli.group()
@@ -132,7 +134,7 @@ def store() -> None:
 def store_init(store_path: str) -> None:
     """Create an empty store."""
     Store.create(store_path).conn.close()
-    click.echo(f"created {store_path} (store schema {STORE_SCHEMA}); next: orgsim store import LOG")
+    say(f"created {store_path} (store schema {STORE_SCHEMA}); next: orgsim store import LOG")
 
 
 @store.command("import")
@@ -158,7 +160,7 @@ def store_import(log_file: str, store_path: str) -> None:
             progress.done()
             summary = _summary(Appended(len(exported), exported[-1].hash, [], restored,
                                         StoreView.of(exported, store_path).log_hash()))
-            click.echo(f"imported {log_file}: {len(exported)} rows as recorded; {summary}")
+            say(f"imported {log_file}: {len(exported)} rows as recorded; {summary}")
             return
     progress.step(f"loading {log_file}")
     new = load_log(log_file) if data is None else parse_log(data, log_file)
@@ -168,15 +170,15 @@ def store_import(log_file: str, store_path: str) -> None:
     done = _append(store_path, None, lambda cur: (import_entries(cur, new), new if cur is None else None))
     progress.done()
     if not done.entries:
-        click.echo(f"nothing to import: {store_path} already holds {log_file}")
+        say(f"nothing to import: {store_path} already holds {log_file}")
         return
     kinds = [e.intent for e in done.entries]
     counts = ", ".join(f"{kinds.count(k)} {k}{'s' if kinds.count(k) != 1 else ''}"
                        for k in ("header", "event", "correction", "retraction") if k in kinds)
-    click.echo(f"imported {log_file}: {counts}; {_summary(done)}")
+    say(f"imported {log_file}: {counts}; {_summary(done)}")
     if done.log_hash != log_hash(new):
-        click.echo(f"note: the store keeps events in the order they were first recorded, which differs from "
-                   f"{log_file}'s, so their log hashes differ")
+        say(f"note: the store keeps events in the order they were first recorded, which differs from "
+            f"{log_file}'s, so their log hashes differ")
 
 
 @store.command("export")
@@ -184,6 +186,7 @@ def store_import(log_file: str, store_path: str) -> None:
 @click.option("-o", "--output", default=None, help="File to write (default: standard output).")
 @click.option("--as-recorded", "as_recorded", default=None, metavar="TIME",
               help="Export the store as it stood at TIME (YYYY-MM-DD or an ISO time, UTC).")
+@force_option
 def store_export(store_path: str, output: str | None, as_recorded: str | None) -> None:
     """Write the store as one YAML log with its record: import that back and export again for the same bytes."""
     progress.step(f"reading {store_path}")
@@ -195,7 +198,7 @@ def store_export(store_path: str, output: str | None, as_recorded: str | None) -
         sys.stdout.write(text)
     else:
         write_atomically(output, text)
-        click.echo(f"wrote {output}: {len(rows)} rows, head {rows[-1].hash[:16]}")
+        say(f"wrote {output}: {len(rows)} rows, head {rows[-1].hash}")
 
 
 def _all_rows(path: str) -> list[Row]:
@@ -208,6 +211,7 @@ def _all_rows(path: str) -> list[Row]:
 @store_option
 @click.option("--id", "event_id", default=None, help="Only the rows of this event.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@raw_csv_option
 def store_rows_command(store_path: str, event_id: str | None, fmt: str) -> None:
     """Every stored row: when it was recorded, what it is, its version and hash."""
     rows = [{"row": r.seq, "recorded_at": r.recorded_at, "type": r.type, "event": r.event_id, "version": r.version,
@@ -278,15 +282,23 @@ def append(store_path: str, snippet: str | None, correct: bool, retract: str | N
             raise UserError(f"{doing} would break the log: {exc}") from None
         raise
     e = done.entries[0]
-    click.echo(f"appended {e.intent} '{e.event_id}' as row {done.version}; {_summary(done)}")
+    say(f"appended {e.intent} '{e.event_id}' as row {done.version}; {_summary(done)}")
 
 
 @cli.command()
 @click.argument("path", required=False)
 @store_option
-def verify(path: str | None, store_path: str) -> None:
-    """Check a store's hash chain (or an export's record); exit 1 naming the first changed, removed or moved event."""
+@click.option("--head", "head", default=None, metavar="HASH",
+              help="A head hash published earlier (16 to 64 hex digits): exit 1 unless the chain still holds it.")
+@click.option("--rows", "count", type=int, default=None, metavar="N",
+              help="The row count published with it: exit 1 if the store has fewer rows (or, with --head, if "
+                   "row N is not the head).")
+def verify(path: str | None, store_path: str, head: str | None, count: int | None) -> None:
+    """Check a store's hash chain (or an export's record); exit 1 naming the first changed, removed or moved event.
+
+    With --head (and --rows), also exit 1 if rows were removed from the end or the tail was rewritten."""
     target = path or store_path
+    check_published(head, count)
     progress.step(f"reading {target}")
     if is_store_path(target):
         with Store.open(target) as st:
@@ -297,15 +309,19 @@ def verify(path: str | None, store_path: str) -> None:
     else:
         exported = rows_from_export(load_yaml_file(target), target, check=False)  # checked below: exit 1
         if exported is None:
-            click.echo(f"ok: {target} is a log with no record to check; log hash {log_hash(load_log(target))}")
+            if head is not None or count is not None:
+                raise BrokenChain(f"{target}: a log with no record: there is no chain to check --head or --rows on")
+            say(f"ok: {target} is a log with no record to check; log hash {log_hash(load_log(target))}")
             return
         rows = exported
     progress.step(f"checking {len(rows):,} rows")
     report = check_chain(rows)
     hashed = StoreView.of(rows, target).log_hash() if rows else "-"
     progress.done()
-    if report.problem:
-        raise BrokenChain(f"{target}: {report.problem}")
-    click.echo(f"ok: {target}: {report.rows} rows ({report.headers} header, {report.events} events, "
-               f"{report.corrections} corrections, {report.retractions} retractions), chain intact; "
-               f"head {report.head}; log hash {hashed}")
+    problem = report.problem or published_problem(rows, head, count)
+    if problem:
+        raise BrokenChain(f"{target}: {problem}")
+    say(f"ok: {target}: {report.rows} rows ({report.headers} header, {report.events} events, "
+        f"{report.corrections} corrections, {report.retractions} retractions), chain intact; "
+        f"head {report.head}; log hash {hashed}"
+        f"{'; the published head and rows are still there' if head or count is not None else ''}")

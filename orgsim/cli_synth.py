@@ -9,6 +9,8 @@ import click
 
 from orgsim import progress
 from orgsim.cli import UserError, cli
+from orgsim.output import force_option, say
+from orgsim.reports.files import atomic_output, check_output_path
 
 
 @cli.command()
@@ -23,28 +25,30 @@ from orgsim.cli import UserError, cli
 @click.option("--start-year", type=int, default=1816, show_default=True, help="First year of the span.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="File to write: .parquet (columnar, for large logs) or .yaml.")
+@force_option
 def synth(orgs: int, states: int, years: int, events: int, seed: int, start_year: int, output: str) -> None:
     """Write a synthetic history that replays strictly: organizations founded over time, states joining,
     leaving, suspended, readmitted and observing, with dates to the day, month or year."""
     from orgsim.events.synth import SynthSpec, synth_columns
-    from orgsim.events.synth_write import write_log
+    from orgsim.events.synth_write import TooLarge, write_log
 
     ext = os.path.splitext(output)[1].lower()
     if ext not in (".parquet", ".yaml", ".yml"):
         raise UserError(f"-o {output}: the file must end in .parquet, .yaml or .yml")
-    folder = os.path.dirname(os.path.abspath(output))
-    if not os.path.isdir(folder):
-        raise UserError(f"-o {output}: no folder {folder}")
+    check_output_path(output)  # a FIFO or a missing folder is refused before the work, not after
     t0 = time.perf_counter()
     try:
         progress.step(f"drawing {events:,} events")
         header, cols = synth_columns(SynthSpec(orgs, states, years, events, seed, start_year))
         progress.step(f"writing {output}")
-        write_log(output, header, cols)
+        with atomic_output(output) as tmp:
+            write_log(tmp, header, cols)
         progress.done()
+    except TooLarge as exc:
+        raise UserError(f"-o {output}: {exc}; nothing was written") from None
     except ValueError as exc:
         raise UserError(str(exc)) from None
     except OSError as exc:
         raise UserError(f"-o {output}: {exc.strerror}") from None
-    click.echo(f"wrote {output}: {len(cols):,} events, {orgs} organizations, {states} states, "
-               f"{start_year}-{start_year + years - 1} (seed {seed}) in {time.perf_counter() - t0:.1f} s")
+    say(f"wrote {output}: {len(cols):,} events, {orgs} organizations, {states} states, "
+        f"{start_year}-{start_year + years - 1} (seed {seed}) in {time.perf_counter() - t0:.1f} s")

@@ -43,6 +43,8 @@ def comembership(history: History, date: str | HistDate, statuses: Iterable[str]
     """States at a date, linked with weight = number of organizations shared, and which ones."""
     b = membership_graph(history, date, statuses)
     states = [n for n, d in b.nodes(data=True) if d["bipartite"] == 0]
+    if not states:  # no member on that date (before any founding, say): networkx refuses to project nothing
+        return nx.Graph(**b.graph)
     g = bipartite.weighted_projected_graph(b, states)
     g.graph.update(b.graph)
     for u, v, data in g.edges(data=True):

@@ -20,6 +20,8 @@ from orgsim.engine.index import OPEN_END
 from orgsim.engine.state import state_name
 from orgsim.events.canonical import log_hash
 from orgsim.events.dates import HistDate, ordinal_to_iso
+from orgsim.events.errors import InputError
+from orgsim.events.text import json_safe, xml_invalid
 
 #: Version of the JSON export's structure (documented in ``history_json``).
 JSON_FORMAT = "orgsim-history/1"
@@ -172,8 +174,8 @@ def history_gexf(history: History) -> str:
     g = history_gexf_graph(history)
     nx.write_gexf(g, buf)
     # networkx writes no graph attributes to GEXF: the log hash goes in <meta>'s <description>.
-    return buf.getvalue().decode("utf-8").replace(
-        "</meta>", f"  <description>orgsim log hash {g.graph['log_hash']}</description>\n  </meta>", 1)
+    return checked_xml(buf.getvalue().decode("utf-8").replace(
+        "</meta>", f"  <description>orgsim log hash {g.graph['log_hash']}</description>\n  </meta>", 1), "gexf")
 
 
 def default_date(history: History) -> HistDate:
@@ -195,7 +197,18 @@ def state_graphml(history: History, date: str | HistDate | None = None) -> str:
     """GraphML of the organization's network at a date (default: the last event's date)."""
     buf = io.BytesIO()
     nx.write_graphml(graphml_graph(history, date), buf)
-    return buf.getvalue().decode("utf-8")
+    return checked_xml(buf.getvalue().decode("utf-8"), "graphml")
+
+
+def checked_xml(text: str, what: str) -> str:
+    """The XML text, after making sure it is XML: no character XML 1.0 forbids (the loader refuses them too)."""
+    # networkx escapes <, > and &, but writes a control character as it is, which no XML parser then reads.
+    pos = xml_invalid(text)
+    if pos is not None:
+        line = text.count("\n", 0, pos) + 1
+        raise InputError(f"the {what} export would hold U+{ord(text[pos]):04X} at its line {line}, which XML "
+                         "cannot carry; nothing was written")
+    return text
 
 
 def history_json(history: History) -> dict[str, Any]:
@@ -245,4 +258,4 @@ def _bounds_json(b: Any) -> dict[str, Any]:
 
 def history_json_text(history: History) -> str:
     """``history_json`` as JSON text (UTF-8 kept readable)."""
-    return json.dumps(history_json(history), ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(history_json(history), ensure_ascii=False, indent=2)) + "\n"

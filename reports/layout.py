@@ -61,7 +61,10 @@ def stable_layout(history: History, dates: list | None = None) -> Layout:
     g = universe(history, dates)
     org = history.org
     types = dict(g.nodes(data="type"))
-    left = sorted((n for n in g if types[n] in ("state", "other")), key=lambda n: (g.nodes[n]["first"], n))
+    # Another organization can be an observer or partner (kinds whose actors may be anything): it stands with the
+    # states, or it would have no place and the drawing would fail.
+    left = sorted((n for n in g if types[n] in ("state", "other") or (types[n] == "organization" and n != org)),
+                  key=lambda n: (g.nodes[n]["first"], n))
     right = sorted((n for n in g if types[n] in ("body", "force")), key=lambda n: (types[n] != "body", n))
     rows = max(len(left), len(right), 1)
     pos: dict[str, tuple[float, float]] = {org: (ORG_X, (rows - 1) / 2)}

@@ -17,6 +17,7 @@ from orgsim.engine.history import History
 from orgsim.events.canonical import log_hash
 from orgsim.events.dates import HistDate, parse_date
 from orgsim.events.model import Event
+from orgsim.events.text import json_safe
 from orgsim.events.vocabulary import KINDS
 
 #: The parts of a date TimelineJS may show, by precision.
@@ -94,4 +95,4 @@ def timeline(history: History) -> dict[str, Any]:
 
 def timeline_json(history: History) -> str:
     """``timeline`` as JSON text."""
-    return json.dumps(timeline(history), ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(timeline(history), ensure_ascii=False, indent=2)) + "\n"

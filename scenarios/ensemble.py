@@ -18,7 +18,9 @@ from __future__ import annotations
 import contextlib
 import math
 import multiprocessing
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+import signal
+import threading
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
@@ -45,8 +47,9 @@ class InlineExecutor(Executor):
         future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # handed to the caller through the future, as executors do
+        except Exception as exc:  # handed to the caller through the future, as executors do
             future.set_exception(exc)
+        # Not BaseException: Ctrl-C (KeyboardInterrupt) must stop the ensemble, not be kept in one chunk's future.
         return future
 
 
@@ -76,8 +79,40 @@ def executor_for(workers: int = 1, scheduler: str | None = None) -> Iterator[Exe
     elif workers <= 1:
         yield InlineExecutor()
     else:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as ex:
+        ex = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=ignore_sigint)
+        _start_workers(ex)
+        try:
             yield ex
+        except BaseException:  # Ctrl-C or an error: no worker may outlive the command
+            stop_workers(ex)
+            raise
+        ex.shutdown(wait=True)
+
+
+def ignore_sigint() -> None:
+    """In a worker: leave Ctrl-C to the parent, which stops the workers (no traceback from each of them)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _start_workers(ex: ProcessPoolExecutor) -> None:
+    """Start the pool's workers now, with SIGINT ignored, so they inherit ignoring it from their first instant."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        ex.submit(int)  # a spawn pool starts all its workers at the first submit
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def stop_workers(ex: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and end every worker process at once (a chunk in progress is abandoned)."""
+    processes = list((getattr(ex, "_processes", None) or {}).values())
+    ex.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        p.terminate()
+    for p in processes:
+        p.join(timeout=5)
 
 
 def chunks(runs: int, workers: int) -> list[tuple[int, int]]:
@@ -186,11 +221,29 @@ def run_ensemble(plan: Plan, runs: int, seed: int = 0, workers: int = 1, schedul
     with contextlib.ExitStack() as stack:
         ex = executor or stack.enter_context(executor_for(workers, scheduler))
         parts = chunks(runs, workers)
-        futures = [ex.submit(run_chunk, plan, seed, first, stop) for first, stop in parts]
-        for done in as_completed(futures):
-            if progress:
-                progress(len(done.result()))
-        outcomes = [o for f in futures for o in f.result()]  # in run order, however they finished
+        results: list[list[Outcome]] = [[] for _ in parts]
+        # A few chunks in flight at a time, not all at once: progress is reported as each chunk ends (an inline
+        # executor would otherwise run every chunk inside the submitting loop), and Ctrl-C leaves little to cancel.
+        queue = iter(enumerate(parts))
+        pending: dict[Future, int] = {}
+
+        def submit_next() -> None:
+            nxt = next(queue, None)
+            if nxt is not None:
+                i, (first, stop) = nxt
+                pending[ex.submit(run_chunk, plan, seed, first, stop)] = i
+
+        for _ in range(2 * max(1, workers)):
+            submit_next()
+        while pending:
+            done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            for f in done:
+                i = pending.pop(f)
+                results[i] = f.result()
+                if progress:
+                    progress(len(results[i]))
+                submit_next()
+        outcomes = [o for part in results for o in part]  # in run order, however they finished
     return Ensemble.stack(plan, seed, outcomes)
 
 

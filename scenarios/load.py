@@ -101,7 +101,7 @@ def _intervention(raw: Any, log: Log, path: str, inserted: dict[str, dict]) -> I
     why = raw.get("why", "")
     if verb == "insert":
         event = raw["insert"]
-        if not isinstance(event, dict) or not isinstance(event.get("id"), str) or not ID_RE.match(event["id"]):
+        if not isinstance(event, dict) or not isinstance(event.get("id"), str) or not ID_RE.fullmatch(event["id"]):
             raise _err("insert: needs an event mapping with a valid id", path, line)
         if event["id"] in log.by_id or event["id"] in inserted:
             raise _err(f"insert: event id {event['id']!r} is already in the log", path, line)

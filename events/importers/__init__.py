@@ -22,11 +22,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import yaml
-from orgsim.events.errors import InputError
+from orgsim.events.dates import MAX_YEAR, MIN_YEAR
+from orgsim.events.errors import InputError, LogError
 from orgsim.events.vocabulary import SCHEMA_VERSION
 
 _BARE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 _YAML_WORDS = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null"})
+#: An organization's short name (COW's ioname) as an id: letters, digits and '-', at most 64 of them.
+SHORT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}\Z")
 
 
 def read_rows(path: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
@@ -36,18 +39,32 @@ def read_rows(path: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
             raw = fh.read()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path) from None
+    if b"\x00" in raw:  # text files hold no NUL byte: this is binary data, not a CSV file
+        raise InputError("binary data (a NUL byte), not a CSV file", path, raw[:raw.index(b"\x00")].count(b"\n") + 1)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")  # older COW releases are Latin-1; every byte decodes
     reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
+
+    def read(what: str) -> Any:
+        try:
+            return next(reader, None)
+        except csv.Error as exc:  # a field over the csv module's limit, a stray quote or line break
+            raise InputError(f"not a readable CSV {what}: {exc}", path, reader.line_num) from None
+
+    header = read("header")
     if not header:
         raise InputError("empty file: no header row", path, 1)
     header = [h.strip() for h in header]
+    seen: set[str] = set()
+    for h in header:
+        if h.lower() in seen:  # two columns of one name: which one holds the data?
+            raise InputError(f"column {h!r} appears twice in the header", path, 1)
+        seen.add(h.lower())
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for row in reader:
+        while (row := read("row")) is not None:
             if not row:
                 continue
             if len(row) != len(header):
@@ -55,6 +72,34 @@ def read_rows(path: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
             yield reader.line_num, row
 
     return header, rows()
+
+
+def year_cell(text: str, what: str, path: str, row: int) -> int:
+    """A year from a cell, within the years a log may hold (``events/dates.py``), or a one-line error."""
+    value = whole(text, what, path, row)
+    if not MIN_YEAR <= value <= MAX_YEAR:
+        raise InputError(f"{what} {value} is outside the years {MIN_YEAR}-{MAX_YEAR}", path, row)
+    return value
+
+
+def short_name(text: str, what: str, path: str, row: int) -> str:
+    """An organization's short name that can be its id (and a file name): letters, digits and '-', 64 at most."""
+    if not SHORT_NAME.fullmatch(text):
+        raise InputError(f"{what} {text[:80]!r} is not a usable short name (letters, digits and '-', at most 64)",
+                         path, row)
+    return text
+
+
+def check_logs(logs: list[tuple[str, dict[str, Any], list[dict[str, Any]]]], path: str) -> None:
+    """Load every generated log as orgsim would, before anything is written; a refusal names the input row."""
+    from orgsim.events.parse import parse_log
+
+    for name, header, events in logs:
+        try:
+            parse_log({"orgsim_log": SCHEMA_VERSION, **header, "events": events}, name)
+        except LogError as exc:
+            row = next((e.get("provenance", {}).get("row") for e in events if e.get("id") == exc.event), None)
+            raise InputError(f"the imported log would not load: {exc.message}", path, row) from None
 
 
 def clean_text(text: str) -> str:

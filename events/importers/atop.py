@@ -24,7 +24,7 @@ from typing import Any
 from orgsim.events.dates import parse_date
 from orgsim.events.errors import InputError
 
-from . import read_rows, whole
+from . import read_rows, whole, year_cell
 from .codes import CowState, by_ccode, state_name
 
 DATASET, VERSION, FILE = "ATOP", "5.1", "atop5_1m.csv"
@@ -94,8 +94,11 @@ def read_atop(path: str, atopids: list[int] | None = None) -> list[Spell]:
         yrent = _int(row, col, "yrent", path, n)
         if yrent < 1:
             raise InputError(f"yrent {row[col['yrent']]!r} is not a year", path, n)
+        year_cell(str(yrent), "yrent", path, n)
         entry = edtf(yrent, _int(row, col, "moent", path, n), _int(row, col, "dayent", path, n), path, n)
         yrexit = _int(row, col, "yrexit", path, n)
+        if yrexit > 0:
+            year_cell(str(yrexit), "yrexit", path, n)
         exit_ = edtf(yrexit, _int(row, col, "moexit", path, n), _int(row, col, "dayexit", path, n), path, n) \
             if yrexit > 0 else None
         if exit_ and parse_date(exit_).upper < parse_date(entry).key:  # type: ignore[operator]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from orgsim.events.errors import InputError
 
-from . import clean_text, read_rows, whole
+from . import clean_text, read_rows, short_name, whole, year_cell
 from .codes import CowState, by_ccode, by_column, by_id, by_name
 
 DATASET, VERSION = "COW IGO", "3"
@@ -117,13 +117,13 @@ def _state(ccode: int, path: str, row: int) -> CowState:
 
 
 def _read_state_year(path: str, header: list[str], rows, wanted: set[str] | None) -> Grid:
-    names = [h.lower() for h in header[3:]]
+    names = [short_name(h, "organization column", path, 1).lower() for h in header[3:]]
     keep = _select(names, wanted, path)
     seen: set[tuple[int, int]] = set()
     cells, where = [], []
     for n, row in rows:
         state = _state(whole(row[0], "COW state code", path, n), path, n)
-        year = whole(row[1], "year", path, n)
+        year = year_cell(row[1], "year", path, n)
         named = by_name(row[2])
         if named is not None and named.ccode != state.ccode:
             raise InputError(f"state {row[2]!r} does not match COW state code {state.ccode} ({state.column})", path, n)
@@ -173,7 +173,8 @@ def _read_igo_year(path: str, header: list[str], rows, wanted: set[str] | None) 
         ioname = row[0].strip()
         if not ioname:
             raise InputError("empty ioname", path, n)
-        year = whole(row[2], "year", path, n)
+        short_name(ioname, "ioname", path, n)
+        year = year_cell(row[2], "year", path, n)
         if (ioname, year) in data:
             raise InputError(f"a second row for {ioname} in {year}", path, n)
         data[(ioname, year)] = (np.array(_cells(row[3:end], names, path, n), dtype=np.int8), n)
