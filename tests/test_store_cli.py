@@ -167,5 +167,10 @@ def test_the_readme_store_commands_run_in_order(tmp_path, monkeypatch, run):
         if "--as-recorded" in args:  # the README's date stands for "before the correction"
             first = json.loads(run("store", "rows", "--format", "json")[1])[1]["recorded_at"]
             args[args.index("--as-recorded") + 1] = first
+        if "--head" in args:  # the README's HASH and row count stand for a head printed earlier: row N's
+            rows = json.loads(run("store", "rows", "--format", "json")[1])
+            n = min(int(args[args.index("--rows") + 1]), len(rows))
+            args[args.index("--rows") + 1] = str(n)
+            args[args.index("--head") + 1] = rows[n - 1]["hash"]
         code, out, err = run(*args)
         assert code == 0 and out.strip(), (args, err)
