@@ -76,7 +76,8 @@ def test_dates_keep_their_precision_and_alliances_end():
     assert [(e.date.text, e.date.precision) for e in ended] == [("1939", "year")]
     assert not [e for e in h.log.events if e.kind == "withdrawal"]
     assert h.at("1939").organization()["status"] == "dissolved"
-    assert h.at("1939").rules() == []
+    assert [r for r in h.at("1939").rules() if r["modality"] == "certain"] == []
+    assert h.at("1940").rules() == []
 
 
 def test_phases_change_the_rules_in_force():

@@ -102,20 +102,78 @@ def test_transitions_replay_strictly_in_seq_order():
     kinds = [(e.kind, e.seq) for e in h.events("2003", "2003", actor="RUS")]
     assert kinds == [("withdrawal", 1), ("observer_status", 2)]
     assert {m["id"]: m["status"] for m in h.at("2001").members()}["BLR"] == "unknown"
-    assert h.at("2004").members(status="associate") == []
+    assert [m for m in h.at("2004").members(status="associate") if m["modality"] == "certain"] == []
     assert [e.kind for e in h.events("2004", "2004", actor="ARM")] == ["status_ended"]
 
 
 def test_founding_dissolution_gaps_and_states_leaving_the_system():
-    """An organization COW stops coding is dissolved the first year it is not coded, and founded again if it returns;
-    a state without a row loses its membership."""
+    """An organization is dissolved in the last year COW codes it (COW codes it in the year it ends), and founded
+    again if it returns; a state without a row leaves the state system: not a withdrawal."""
     h = history_of(STATE_YEAR)
-    assert h.at("2005-07-01").organization("AB")["status"] == "in_force"
-    assert h.at("2006").organization("AB")["status"] == "dissolved"
-    assert h.at("2010").organization("CD")["status"] == "dissolved"
+    assert h.at("2004-07-01").organization("AB")["status"] == "in_force"
+    dissolved = h.log.by_id["cow-ab-2005-dissolved"]
+    assert (dissolved.kind, dissolved.date.text) == ("org_dissolved", "2005")
+    assert h.at("2005-07-01").organization("AB")["status"] == "dissolved"
+    assert h.at("2009").organization("CD")["status"] == "dissolved"
     assert h.at("2011").organization("CD")["status"] == "in_force"
     afg = [e for e in h.events("2005", "2005", actor="AFG") if e.org == "AB"]
-    assert [e.kind for e in afg] == ["withdrawal"] and "state system" in afg[0].note
+    assert [e.kind for e in afg] == ["system_exit"] and "state system" in afg[0].note
+    during = {r["status"]: r["modality"] for r in h.at("2005-07-01").status_of("AB", "AFG")}
+    assert during == {"member": "possible", "not_in_system": "possible"}  # year bounds: some day of 2005
+
+
+def test_coding_rules_are_data_in_the_header():
+    """The imported log carries COW's coding rules (sources.cow-igo.coding), as shipped in cow_igo.coding.yaml."""
+    from orgsim.events.importers.coding import of_log_sources, rules
+
+    h = history_of(STATE_YEAR)
+    coding = of_log_sources(h.log.sources)
+    assert coding == {**coding, **rules("cow_igo")}
+    assert (coding["precision"], coding["year_rule"], coding["membership"]) == ("year", "any", ["member"])
+    assert coding["codes"]["-1"] == coding["missing_row"] == "not_in_system"
+
+
+@needs_data
+def test_real_igo_year_warsaw_pact_dissolved_in_1991():
+    """COW IGO-year: the Warsaw Pact (deaddate 1991) is not in force on 1991-08-01; its dissolution is dated 1991."""
+    h = history_of(REAL_IGO_YEAR, ["WPact"])
+    ended = [e for e in h.log.events if e.kind == "org_dissolved"]
+    assert [(e.date.text, e.payload["deaddate"]) for e in ended] == [("1991", 1991)]
+    assert h.at("1991-08-01").organization("WPACT")["status"] == "dissolved"
+    assert h.at("1990-08-01").organization("WPACT")["status"] == "in_force"
+    assert h.at("1990").organization("WPACT")["name"] == "Warsaw Treaty Organization"
+
+
+@needs_data
+def test_real_igo_year_dissolutions_in_the_deaddate_year():
+    """197 of COW's 202 dissolutions fall in the year of its deaddate; the 5 others are COW's own (a deaddate
+    that differs from the last year it codes, or none)."""
+    _n, _h, events = cow_logs(read_cow(REAL_IGO_YEAR))[0]
+    ended = [e for e in events if e["kind"] == "org_dissolved"]
+    same = [e for e in ended if (e.get("payload") or {}).get("deaddate") == int(e["date"])]
+    assert (len(ended), len(same)) == (202, 197)
+
+
+@needs_data
+def test_real_state_year_france_1943_and_no_system_exit_is_a_withdrawal():
+    """COW state-year: France (no row in 1943) is not "withdrawn" from the UPU in 1943 but out of the state
+    system; no withdrawal is a state leaving the system; organization names come from COW's IGO-year file."""
+    h = history_of(REAL_STATE_YEAR, ["UPU", "WPact"])
+    statuses = {r["status"] for r in h.at("1943-07-01").status_of("UPU", "FRA")}
+    assert "withdrawn" not in statuses and "not_in_system" in statuses
+    assert {r["status"] for r in h.at("1945-07-01").status_of("UPU", "FRA")} == {"member"}
+    kinds = [e.kind for e in h.log.events if e.actors == ("FRA",) and e.org == "UPU"]
+    assert kinds == ["accession", "system_exit", "system_return"]
+    assert h.at("1950").organization("UPU")["name"] == "Universal Postal Union"
+    assert h.at("1990").organization("WPACT")["name"] == "Warsaw Treaty Organization"
+    _n, header, events = cow_logs(read_cow(REAL_STATE_YEAR))[0]
+    rows = {(s, y) for s, e in header["entities"]["states"].items() for a, b in e["cow"]["years"]
+            for y in range(a, b + 1)}
+    withdrawals = [e for e in events if e["kind"] == "withdrawal"]
+    assert len(withdrawals) == 1565  # 2,288 before, of which 723 were states leaving the state system
+    assert all((e["actors"][0], int(e["date"])) in rows and (e["actors"][0], int(e["date"]) - 1) in rows
+               for e in withdrawals)
+    assert sum(e["kind"] == "system_exit" for e in events) == 898
 
 
 def test_state_year_round_trip_reproduces_the_file(run, tmp_path):
