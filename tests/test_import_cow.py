@@ -264,3 +264,28 @@ def test_an_unknown_layout_or_organization_is_refused(run, tmp_path):
     assert code == 2 and "not a COW IGO file" in err and err.count("\n") == 1
     code, _o, err = run("import", "cow-igo", STATE_YEAR, "--org", "NOPE")
     assert code == 2 and "no organization NOPE" in err
+
+
+def test_bundled_log_cow_export_codes_any_part_of_the_year(run):
+    """`orgsim export --format cow-state-year` of the bundled log: COW's year rule (a member in any part of the
+    year), so Uzbekistan's return in August 2006 makes 2006 a 1; every state in the state system has its row."""
+    code, out, err = run("export", "--format", "cow-state-year")
+    assert code == 0, err
+    rows = cells(out)
+    assert rows[("704", "2006")]["csto"] == "1"
+    assert [rows[("704", str(y))]["csto"] for y in (1993, 1994, 2005, 2012, 2013)] == ["0", "1", "0", "1", "0"]
+    assert rows[("370", "2010")]["cis"] == "-9"  # the log only names the CIS: it does not know
+    assert rows[("2", "2000")]["csto"] == "0"  # the USA: in the state system, never in the CSTO
+    assert ("255", "1992") in rows and ("260", "1992") not in rows  # Germany, not the German Federal Republic
+    assert len({y for (_c, y) in rows}) == 2019 - 1992 + 1
+    assert sum(1 for (_c, y) in rows if y == "2010") == 194  # every state COW IGO has in the system that year
+
+
+@needs_data
+def test_bundled_log_cow_export_lines_up_with_cows_rows(run):
+    """Merged with COW's own state-year file, the bundled log's export has exactly COW's rows for 1992-2014."""
+    code, out, err = run("export", "--format", "cow-state-year")
+    assert code == 0, err
+    ours = {k for k in cells(out) if int(k[1]) <= 2014}
+    theirs = {k for k in cells(read(REAL_STATE_YEAR)) if int(k[1]) >= 1992}
+    assert ours == theirs
