@@ -289,3 +289,30 @@ def test_bundled_log_cow_export_lines_up_with_cows_rows(run):
     ours = {k for k in cells(out) if int(k[1]) <= 2014}
     theirs = {k for k in cells(read(REAL_STATE_YEAR)) if int(k[1]) >= 1992}
     assert ours == theirs
+
+
+@needs_data
+def test_docs_give_the_measured_year_rule_agreement():
+    """docs/datasets.md quotes the agreement of each candidate year rule with COW's cells as measured now,
+    and `any` (a member in any part of the year) agrees best in the transition years."""
+    from orgsim.events.importers import year_rules
+
+    docs = read(os.path.join(HERE, "..", "docs", "datasets.md"))
+    quoted = docs.split("<!-- year-rules:begin -->\n")[1].split("\n<!-- year-rules:end -->")[0]
+    measured = year_rules.table(DATA)
+    assert quoted == measured
+    for line in measured.splitlines()[2:]:
+        if "transition" in line:
+            figures = [float(x.strip(" %")) for x in line.split("|")[2:-1]]
+            assert figures[0] == max(figures)
+
+
+def test_docs_state_each_sources_coding_rules():
+    """docs/datasets.md and the README describe the coding rules the shipped YAML files hold."""
+    from orgsim.events.importers.coding import rules
+
+    docs = read(os.path.join(HERE, "..", "docs", "datasets.md"))
+    readme = read(os.path.join(HERE, "..", "README.md"))
+    assert rules("cow_igo")["missing_row"] == "not_in_system" and "`missing_row: not_in_system`" in docs
+    assert rules("atop")["membership"] == ["member", "signatory"] and "`membership: [member, signatory]`" in docs
+    assert "year_rule: any" in docs and "docs/datasets.md" in readme and "system_exit" in readme
