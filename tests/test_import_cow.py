@@ -316,3 +316,20 @@ def test_docs_state_each_sources_coding_rules():
     assert rules("cow_igo")["missing_row"] == "not_in_system" and "`missing_row: not_in_system`" in docs
     assert rules("atop")["membership"] == ["member", "signatory"] and "`membership: [member, signatory]`" in docs
     assert "year_rule: any" in docs and "docs/datasets.md" in readme and "system_exit" in readme
+
+
+def test_state_year_names_come_from_the_igo_year_file(run, tmp_path):
+    """The state-year layout has no names: `--names` (or the IGO-year file beside it) gives COW's."""
+    out = str(tmp_path / "x.yaml")
+    code, _o, err = run("import", "cow-igo", STATE_YEAR, "--names", IGO_YEAR, "-o", out)
+    assert code == 0, err
+    h = History.load(out)
+    assert h.at("2003").organization("CD")["name"] == "Council of Dryland"
+    assert h.at("2003").organization("AB")["name"] == "Alpha Bloc"
+    beside = tmp_path / "both"
+    beside.mkdir()
+    for path in (STATE_YEAR, IGO_YEAR):
+        (beside / os.path.basename(path)).write_text(read(path), encoding="utf-8")
+    h = history_of(str(beside / "state_year_format3.csv"), ["CSTO"])
+    assert h.at("2010").organization("CSTO")["name"] == "Collective Security Treaty Organization"
+    assert history_of(STATE_YEAR, ["CSTO"]).at("2010").organization("CSTO")["name"] == "CSTO"  # no names file
