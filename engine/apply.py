@@ -220,6 +220,30 @@ def _readmission(st: FactState, ev: Event, _f: list) -> None:
     _set_all(st, ev, org, "member")
 
 
+@handles("system_exit")
+def _system_exit(st: FactState, ev: Event, _f: list) -> None:
+    org = _org_of(ev)
+    _org(st, org, ev)
+    _set_all(st, ev, org, "not_in_system")  # not a withdrawal: the state left the state system, not the organization
+
+
+RETURN_STATUSES = frozenset({"member", "associate", "observer", "unknown", "none"})
+
+
+@handles("system_return")
+def _system_return(st: FactState, ev: Event, _f: list) -> None:
+    org = _org_of(ev)
+    _org(st, org, ev)
+    status = ev.payload.get("status", "member")
+    _need(status in RETURN_STATUSES, f"payload.status must be one of {', '.join(sorted(RETURN_STATUSES))}")
+    _require_status(st, ev, org, frozenset({"not_in_system"}), "out of the state system and holding a status")
+    for a in ev.actors:
+        if status == "none":
+            st.end(("member", org, a), ev)
+        else:
+            st.set(("member", org, a), status, ev)
+
+
 @handles(*SIDE_STATUSES)
 def _side_status(st: FactState, ev: Event, _f: list) -> None:
     entity = _org_of(ev)

@@ -56,6 +56,8 @@ _ALL = [
     _k("associate_status", "membership", "Actors become associate members.", "any", "entity"),
     _k("status_ended", "membership", "An observer, partner or associate status ends.", "any", "entity"),
     _k("status_unknown", "membership", "The source codes the actors' status as missing: kept as unknown, never as not a member.", "any", "entity"),
+    _k("system_exit", "membership", "The actors leave the state system (a source such as COW codes them -1: no row that year). Their status becomes not_in_system: neither a member nor withdrawn.", "states", "organization"),
+    _k("system_return", "membership", "The actors, out of the state system, return to it with the status the source gives them then. payload: status (member, associate, observer, unknown, or none).", "states", "organization"),
     _k("membership_attested", "membership", "A source states who the members are at its date. For an organization whose history the log holds it is checked against the replay and changes nothing; for one it only names (external), it records those statuses from that date. payload: members, status.", "any", "entity"),
     # --- bodies ---
     _k("body_created", "bodies", "A body is created. payload: name, parent (organization or body id), type.", "any", "body"),
@@ -93,7 +95,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in _ALL}
 
 #: Membership statuses a state can hold, strongest first.
 STATUSES = ("member", "signatory", "suspended", "associate", "observer", "partner",
-            "unknown", "not_renewed", "withdrawn")
+            "unknown", "not_renewed", "withdrawn", "not_in_system")
 
 #: Statuses that count as belonging to the organization.
 ACTIVE_STATUSES = frozenset({"member", "signatory", "suspended", "associate", "observer", "partner", "unknown"})

@@ -64,16 +64,21 @@ def import_group() -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--org", "orgs", multiple=True, metavar="IONAME",
               help="Only this organization (COW ioname, any case; repeatable). Default: all.")
+@click.option("--names", default=None, type=click.Path(dir_okay=False), metavar="IGO_YEAR_CSV",
+              help="The state-year layout has no names: take them from this IGO-year file (longorgname). "
+                   "Default: igo_year_format3.csv beside FILE, if there is one.")
 @output_option
 @force_option
-def cow_igo(file: str, orgs: tuple[str, ...], output: str | None) -> None:
-    """Read COW IGO v3 (state-year or IGO-year layout, told apart by the header) into logs with year precision."""
+def cow_igo(file: str, orgs: tuple[str, ...], names: str | None, output: str | None) -> None:
+    """Read COW IGO v3 (state-year or IGO-year layout, told apart by the header) into logs with year precision.
+
+    The log's header carries COW's coding rules (sources.cow-igo.coding, from cow_igo.coding.yaml)."""
     from orgsim.events.importers import check_logs
     from orgsim.events.importers.cow import read_cow
     from orgsim.events.importers.cow_events import cow_logs
 
     progress.step(f"reading {file}")
-    grid = read_cow(file, list(orgs) or None)
+    grid = read_cow(file, list(orgs) or None, names)
     progress.step("making and checking the events")
     logs = cow_logs(grid, split=wants_folder(output))
     check_logs(logs, file)
@@ -103,22 +108,24 @@ def atop(folder: str, atopids: tuple[int, ...], output: str | None) -> None:
     write_logs(logs, output)
 
 
-SPAN_COLUMNS = ["state", "years", "verdict", "a_status", "a_source", "b_status", "b_source"]
-
-
 @cli.command()
 @click.argument("log_a", type=click.Path(dir_okay=False))
 @click.argument("log_b", type=click.Path(dir_okay=False))
 @click.option("--org", default=None, help="The organization in LOG_A (default: LOG_A's own).")
 @click.option("--org-b", default=None, help="Its id in LOG_B, if different (CSTO vs ATOP-4220).")
-@click.option("--year-rule", type=click.Choice(["any", "dec31"]), default="any", show_default=True,
-              help="any: a status held at any time in the year counts; dec31: the status on 31 December.")
+@click.option("--year-rule", type=click.Choice(["any", "dec31", "jul1"]), default=None,
+              help="Compared by years: override the year-coded log's own rule (COW: any part of the year).")
 @format_option
 @click.option("-o", "--output", default=None, help="Also draw the heat map (states × years) to .png, .svg or .pdf.")
 @force_option
-def reconcile(log_a: str, log_b: str, org: str | None, org_b: str | None, year_rule: str, fmt: str,
+def reconcile(log_a: str, log_b: str, org: str | None, org_b: str | None, year_rule: str | None, fmt: str,
               output: str | None) -> None:
-    """Compare two logs of one organization state by state and year by year: agree, disagree, one silent."""
+    """Compare two logs of one organization fact by fact, at the finest precision both have, by each one's coding.
+
+    Dates against dates where both date within the year (a month agrees with a day inside it; otherwise
+    the gap in days), years against years where one is coded by years (COW). Real differences and
+    differences of coding only (ATOP counts a signature as membership) are shown apart, with counts."""
+    from orgsim.reports.reconcile import COLUMNS
     from orgsim.reports.reconcile import reconcile as compare
 
     from orgsim.engine.history import History
@@ -140,10 +147,21 @@ def reconcile(log_a: str, log_b: str, org: str | None, org_b: str | None, year_r
     if fmt == "json":
         print(to_json(result.to_dict()))
         return
-    counts = ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in result.summary().items())
-    title = (f"{result.org_a} (A: {result.a}) vs {result.org_b} (B: {result.b}); year rule {year_rule}: "
-             f"{counts} (state-years)")
-    emit(result.spans(), SPAN_COLUMNS, fmt, title=title)
+    rows = result.spans()
+    if fmt == "csv":
+        emit(rows, COLUMNS, fmt)
+        return
+    n = result.summary()
+    unit = "state-years" if result.precision == "year" else "facts"
+    head = (f"{result.org_a} (A: {result.a}) vs {result.org_b} (B: {result.b}); compared by "
+            f"{'years, rule ' + result.rule if result.precision == 'year' else 'dates'}: {n['agree']} agree, "
+            f"{n['disagree']} real differences, {n['coding_difference']} coding differences, "
+            f"{n['a_silent']} A silent, {n['b_silent']} B silent ({unit})")
+    emit([r for r in rows if r["verdict"] == "disagree"], COLUMNS, fmt, title=f"{head}\nReal differences")
+    coding = [r for r in rows if r["verdict"] == "coding_difference"]
+    if coding:
+        emit(coding, COLUMNS, fmt, title=f"Coding differences (A counts {', '.join(result.coding_a['membership'])}; "
+                                         f"B counts {', '.join(result.coding_b['membership'])} as membership)")
 
 
 def _draw(result: Any, output: str) -> None:

@@ -1,9 +1,11 @@
 """A state-year panel of memberships, laid out like the Correlates of War IGO state-year data.
 
 ``state_year_panel`` names states by ISO code; ``cow_state_year_frame`` writes COW's own
-layout (``ccode, year, state``), so that a COW import exports back to its original cells.
+layout (``ccode, year, state``) by COW's own year rule (a status held in any part of the year;
+see the section below), so that a COW import exports back to its original cells and any other
+log gives a row for every state COW has in the state system that year.
 
-One row per state and year, one column per organization, each cell a COW-style code
+``state_year_panel``: one row per state and year, one column per organization, each cell a COW-style code
 for the state's status on 1 July of that year (the codebook is in the README,
 "The state-year panel"). Silence is not absence: a cell the log does not cover (an
 organization it only names, a year outside its coverage) is ``-9``, and so is a cell
@@ -99,12 +101,23 @@ def state_year_csv(history: History) -> str:
 
 
 # --- the COW state-year layout itself (``orgsim export --format cow-state-year``) -------------------------
+#
+# COW's year rule (``events/importers/cow_igo.coding.yaml``): a state is coded with a status it held in
+# any part of the year, the strongest when it held several, and an organization (with its members) is
+# coded in the year it ends. A log coded by years (a COW import: ``precision: year`` in its coding) is
+# read at that precision, each event from the first day of its year; any other log by its answers: a
+# status certain (or presumed) on some day of the year gives its code, one only possible that year
+# gives -9. Every state COW has in the state system that year gets a row (``codes.in_system``), so a
+# merge with COW's own file lines up row for row; a state out of the system has no row, as in COW.
 
 COW_KEYS = ["ccode", "year", "state"]
+#: One cell, one code: the strongest status of the year (COW's precedence; -1 only where nothing else holds).
+RANK = {1: 5, 2: 4, 3: 3, UNKNOWN: 2, NOT_IN_EXISTENCE: 1, NO_MEMBERSHIP: 0}
+CODES_RANKED = {**CODES, "not_in_system": NOT_IN_EXISTENCE}
 
 
-def _july_first(year: int) -> int:
-    return _dt.date(year, 7, 1).toordinal()
+def _jan_first(year: int) -> int:
+    return _dt.date(year, 1, 1).toordinal()
 
 
 def cow_organizations(history: History) -> list[tuple[str, str]]:
@@ -121,9 +134,10 @@ def cow_rows(history: History, organizations: list[str]) -> list[tuple[str, int,
     """(state id, ccode, COW column name, year) of every row, sorted by ccode and year.
 
     An import from COW records each state's years in the state system, and those are the rows.
-    Any other log gives every state with a COW code a row for every year of the log.
+    Any other log gives a row, for every year of the log, to every state COW IGO has in the
+    state system that year (``cow_iso3.csv``'s ``igo_years``).
     """
-    from orgsim.events.importers.codes import by_id
+    from orgsim.events.importers.codes import in_system, table
 
     declared = history.log.entities.get("states") or {}
     with_years = {s: e["cow"] for s, e in declared.items() if (e or {}).get("cow", {}).get("years")}
@@ -133,47 +147,74 @@ def cow_rows(history: History, organizations: list[str]) -> list[tuple[str, int,
             rows += [(s, cow["ccode"], cow["column"], y) for a, b in cow["years"] for y in range(a, b + 1)]
     else:
         years = panel_years(history)
-        for s in panel_states(history, organizations):
-            if s in by_id() and by_id()[s].column:
-                rows += [(s, by_id()[s].ccode, by_id()[s].column, y) for y in years]
+        for st in table():
+            if st.column:
+                rows += [(st.id, st.ccode, st.column, y) for y in years if in_system(st, y)]
     return sorted(rows, key=lambda r: (r[1], r[3]))
 
 
+def _dissolutions(history: History) -> set[str]:
+    return {e.id for e in history.log.events if e.kind == "org_dissolved"}
+
+
 def cow_state_year_frame(history: History) -> pd.DataFrame:
-    """The COW state-year layout: ``ccode, year, state``, then one column per organization (status on 1 July)."""
+    """The COW state-year layout: ``ccode, year, state``, then one column per organization (COW's year rule)."""
+    from orgsim.events.importers.coding import of_log_sources
+
     orgs = cow_organizations(history)
     rows = cow_rows(history, [o for o, _c in orgs])
     years = np.array([r[3] for r in rows], dtype=np.int64)
-    july = np.array([_july_first(y) for y in years], dtype=np.int64)
+    y0 = np.array([_jan_first(y) for y in years], dtype=np.int64)  # the year is [y0, y1)
+    y1 = np.array([_jan_first(y + 1) for y in years], dtype=np.int64)
+    by_years = of_log_sources(history.log.sources).get("precision") == "year"
+    dissolving = _dissolutions(history)
     positions: dict[str, list[int]] = {}
     for i, r in enumerate(rows):
         positions.setdefault(r[0], []).append(i)
     by_state = {s: np.array(ix) for s, ix in positions.items()}
     external = external_entities(history.log)
     exists = {o: np.zeros(len(rows), dtype=bool) for o, _c in orgs}
-    for fact, start, end, _x in history.index.intervals("org"):
+    for fact, start, end, ender, b in history.index.spans("org"):
         if fact.key[1] in exists and fact.value.get("status") != "dissolved":
-            exists[fact.key[1]] |= (july >= start) & (july < end)
-    cells = {}
+            end = b.end_latest if ender in dissolving else end  # coded in the year it ends
+            exists[fact.key[1]] |= (start < y1) & (end > y0)
     cov = history.coverage
-    outside = (july < cov.start) | (july > cov.end)
+    outside = (y1 <= cov.start) | (y0 > cov.end)
+    best = {o: np.zeros(len(rows), dtype=np.int8) for o, _c in orgs}  # RANK of the strongest status found
+    found = {o: np.zeros(len(rows), dtype=np.int8) for o, _c in orgs}
     for o, _c in orgs:
         if o in external:
             exists[o][:] = True
+    for fact, start, end, ender, b in history.index.spans("member"):
+        o = fact.key[1]
+        if o not in best or fact.key[2] not in by_state:
+            continue
+        ix = by_state[fact.key[2]]
+        ix = ix[exists[o][ix]]
+        value = CODES_RANKED.get(fact.value, NO_MEMBERSHIP)
+        if not len(ix) or value == NO_MEMBERSHIP:
+            continue
+        lo, hi = y0[ix], y1[ix]
+        ends_with_org = ender in dissolving
+        if by_years:
+            sure = (start < hi) & ((b.end_latest if ends_with_org else end) > lo)
+            maybe = sure
+        else:
+            s_c = max(start, b.start_latest)
+            e_c = b.end_latest if ends_with_org else b.end_earliest
+            sure = (s_c < hi) & (e_c > lo) & (s_c < e_c)
+            maybe = (b.start_earliest < hi) & (b.end_latest > lo)
+        for hit, code_ in ((sure, value), (maybe & ~sure, UNKNOWN if value != NOT_IN_EXISTENCE else value)):
+            sel = ix[hit]
+            rank = RANK[code_]
+            better = best[o][sel] < rank
+            best[o][sel[better]] = rank
+            found[o][sel[better]] = code_
+    cells = {}
+    for o, _c in orgs:
         silent = UNKNOWN if not cov.covers(o) else NO_MEMBERSHIP
-        cells[o] = np.where(exists[o], np.where(outside, UNKNOWN, silent), NOT_IN_EXISTENCE).astype(np.int8)
-    spans = [s for s in history.index.spans("member") if s[0].key[1] in cells and s[0].key[2] in by_state]
-    # Possible first, then held: a status that certainly (or presumably) holds wins over one that only may.
-    for held in (False, True):
-        for fact, _start, _end, _x, b in spans:
-            ix = by_state[fact.key[2]]
-            day = july[ix]
-            if held:
-                hit = ix[(day >= b.start_latest) & (day < b.end_earliest) & exists[fact.key[1]][ix]]
-                cells[fact.key[1]][hit] = CODES.get(fact.value, NO_MEMBERSHIP)
-            else:
-                hit = ix[(day >= b.start_earliest) & (day < b.end_latest) & exists[fact.key[1]][ix]]
-                cells[fact.key[1]][hit] = UNKNOWN
+        default = np.where(exists[o], np.where(outside, UNKNOWN, silent), NOT_IN_EXISTENCE)
+        cells[o] = np.where(best[o] > 0, found[o], default).astype(np.int8)
     entities = history.log.entities.get("organizations") or {}
     for o, _c in orgs:  # -1 cells COW writes for one state while the organization exists
         for state, spans in ((entities.get(o) or {}).get("cow") or {}).get("not_coded", {}).items():

@@ -44,6 +44,12 @@ def check_4220(h):
     entries = [e for e in h.log.events if e.kind in ("accession", "org_founded")]
     assert all("signature dates" in e.note and "2.32" in e.note for e in entries)
     assert all(e.provenance["dataset"] == "ATOP" and e.provenance["version"] == "5.1" for e in h.log.events)
+    exits = {(e.actors[0], e.date.text): e.kind for e in h.log.events
+             if e.kind in ("withdrawal", "non_renewal", "system_exit")}
+    assert exits == {("AZE", "1999-04-20"): "non_renewal", ("GEO", "1999-04-20"): "non_renewal",
+                     ("UZB", "1999-04-20"): "non_renewal", ("UZB", "2012-06-28"): "withdrawal"}  # TERMMODE 1, 3
+    assert h.at("2000").status_of("ATOP-4220", "UZB")[0]["status"] == "not_renewed"
+    assert list(h.log.sources["atop"]["coding"]["membership"]) == ["member", "signatory"]
     rules = rules_of_type(h.at("2010"), "mutual_defence")
     assert [r["id"] for r in rules] == ["ATOP-4220.R.DEFENSE"]
 
@@ -76,7 +82,8 @@ def test_dates_keep_their_precision_and_alliances_end():
     assert [(e.date.text, e.date.precision) for e in ended] == [("1939", "year")]
     assert not [e for e in h.log.events if e.kind == "withdrawal"]
     assert h.at("1939").organization()["status"] == "dissolved"
-    assert h.at("1939").rules() == []
+    assert [r for r in h.at("1939").rules() if r["modality"] == "certain"] == []
+    assert h.at("1940").rules() == []
 
 
 def test_phases_change_the_rules_in_force():

@@ -102,20 +102,78 @@ def test_transitions_replay_strictly_in_seq_order():
     kinds = [(e.kind, e.seq) for e in h.events("2003", "2003", actor="RUS")]
     assert kinds == [("withdrawal", 1), ("observer_status", 2)]
     assert {m["id"]: m["status"] for m in h.at("2001").members()}["BLR"] == "unknown"
-    assert h.at("2004").members(status="associate") == []
+    assert [m for m in h.at("2004").members(status="associate") if m["modality"] == "certain"] == []
     assert [e.kind for e in h.events("2004", "2004", actor="ARM")] == ["status_ended"]
 
 
 def test_founding_dissolution_gaps_and_states_leaving_the_system():
-    """An organization COW stops coding is dissolved the first year it is not coded, and founded again if it returns;
-    a state without a row loses its membership."""
+    """An organization is dissolved in the last year COW codes it (COW codes it in the year it ends), and founded
+    again if it returns; a state without a row leaves the state system: not a withdrawal."""
     h = history_of(STATE_YEAR)
-    assert h.at("2005-07-01").organization("AB")["status"] == "in_force"
-    assert h.at("2006").organization("AB")["status"] == "dissolved"
-    assert h.at("2010").organization("CD")["status"] == "dissolved"
+    assert h.at("2004-07-01").organization("AB")["status"] == "in_force"
+    dissolved = h.log.by_id["cow-ab-2005-dissolved"]
+    assert (dissolved.kind, dissolved.date.text) == ("org_dissolved", "2005")
+    assert h.at("2005-07-01").organization("AB")["status"] == "dissolved"
+    assert h.at("2009").organization("CD")["status"] == "dissolved"
     assert h.at("2011").organization("CD")["status"] == "in_force"
     afg = [e for e in h.events("2005", "2005", actor="AFG") if e.org == "AB"]
-    assert [e.kind for e in afg] == ["withdrawal"] and "state system" in afg[0].note
+    assert [e.kind for e in afg] == ["system_exit"] and "state system" in afg[0].note
+    during = {r["status"]: r["modality"] for r in h.at("2005-07-01").status_of("AB", "AFG")}
+    assert during == {"member": "possible", "not_in_system": "possible"}  # year bounds: some day of 2005
+
+
+def test_coding_rules_are_data_in_the_header():
+    """The imported log carries COW's coding rules (sources.cow-igo.coding), as shipped in cow_igo.coding.yaml."""
+    from orgsim.events.importers.coding import of_log_sources, rules
+
+    h = history_of(STATE_YEAR)
+    coding = of_log_sources(h.log.sources)
+    assert coding == {**coding, **rules("cow_igo")}
+    assert (coding["precision"], coding["year_rule"], coding["membership"]) == ("year", "any", ["member"])
+    assert coding["codes"]["-1"] == coding["missing_row"] == "not_in_system"
+
+
+@needs_data
+def test_real_igo_year_warsaw_pact_dissolved_in_1991():
+    """COW IGO-year: the Warsaw Pact (deaddate 1991) is not in force on 1991-08-01; its dissolution is dated 1991."""
+    h = history_of(REAL_IGO_YEAR, ["WPact"])
+    ended = [e for e in h.log.events if e.kind == "org_dissolved"]
+    assert [(e.date.text, e.payload["deaddate"]) for e in ended] == [("1991", 1991)]
+    assert h.at("1991-08-01").organization("WPACT")["status"] == "dissolved"
+    assert h.at("1990-08-01").organization("WPACT")["status"] == "in_force"
+    assert h.at("1990").organization("WPACT")["name"] == "Warsaw Treaty Organization"
+
+
+@needs_data
+def test_real_igo_year_dissolutions_in_the_deaddate_year():
+    """197 of COW's 202 dissolutions fall in the year of its deaddate; the 5 others are COW's own (a deaddate
+    that differs from the last year it codes, or none)."""
+    _n, _h, events = cow_logs(read_cow(REAL_IGO_YEAR))[0]
+    ended = [e for e in events if e["kind"] == "org_dissolved"]
+    same = [e for e in ended if (e.get("payload") or {}).get("deaddate") == int(e["date"])]
+    assert (len(ended), len(same)) == (202, 197)
+
+
+@needs_data
+def test_real_state_year_france_1943_and_no_system_exit_is_a_withdrawal():
+    """COW state-year: France (no row in 1943) is not "withdrawn" from the UPU in 1943 but out of the state
+    system; no withdrawal is a state leaving the system; organization names come from COW's IGO-year file."""
+    h = history_of(REAL_STATE_YEAR, ["UPU", "WPact"])
+    statuses = {r["status"] for r in h.at("1943-07-01").status_of("UPU", "FRA")}
+    assert "withdrawn" not in statuses and "not_in_system" in statuses
+    assert {r["status"] for r in h.at("1945-07-01").status_of("UPU", "FRA")} == {"member"}
+    kinds = [e.kind for e in h.log.events if e.actors == ("FRA",) and e.org == "UPU"]
+    assert kinds == ["accession", "system_exit", "system_return"]
+    assert h.at("1950").organization("UPU")["name"] == "Universal Postal Union"
+    assert h.at("1990").organization("WPACT")["name"] == "Warsaw Treaty Organization"
+    _n, header, events = cow_logs(read_cow(REAL_STATE_YEAR))[0]
+    rows = {(s, y) for s, e in header["entities"]["states"].items() for a, b in e["cow"]["years"]
+            for y in range(a, b + 1)}
+    withdrawals = [e for e in events if e["kind"] == "withdrawal"]
+    assert len(withdrawals) == 1565  # 2,288 before, of which 723 were states leaving the state system
+    assert all((e["actors"][0], int(e["date"])) in rows and (e["actors"][0], int(e["date"]) - 1) in rows
+               for e in withdrawals)
+    assert sum(e["kind"] == "system_exit" for e in events) == 898
 
 
 def test_state_year_round_trip_reproduces_the_file(run, tmp_path):
@@ -206,3 +264,72 @@ def test_an_unknown_layout_or_organization_is_refused(run, tmp_path):
     assert code == 2 and "not a COW IGO file" in err and err.count("\n") == 1
     code, _o, err = run("import", "cow-igo", STATE_YEAR, "--org", "NOPE")
     assert code == 2 and "no organization NOPE" in err
+
+
+def test_bundled_log_cow_export_codes_any_part_of_the_year(run):
+    """`orgsim export --format cow-state-year` of the bundled log: COW's year rule (a member in any part of the
+    year), so Uzbekistan's return in August 2006 makes 2006 a 1; every state in the state system has its row."""
+    code, out, err = run("export", "--format", "cow-state-year")
+    assert code == 0, err
+    rows = cells(out)
+    assert rows[("704", "2006")]["csto"] == "1"
+    assert [rows[("704", str(y))]["csto"] for y in (1993, 1994, 2005, 2012, 2013)] == ["0", "1", "0", "1", "0"]
+    assert rows[("370", "2010")]["cis"] == "-9"  # the log only names the CIS: it does not know
+    assert rows[("2", "2000")]["csto"] == "0"  # the USA: in the state system, never in the CSTO
+    assert ("255", "1992") in rows and ("260", "1992") not in rows  # Germany, not the German Federal Republic
+    assert len({y for (_c, y) in rows}) == 2019 - 1992 + 1
+    assert sum(1 for (_c, y) in rows if y == "2010") == 194  # every state COW IGO has in the system that year
+
+
+@needs_data
+def test_bundled_log_cow_export_lines_up_with_cows_rows(run):
+    """Merged with COW's own state-year file, the bundled log's export has exactly COW's rows for 1992-2014."""
+    code, out, err = run("export", "--format", "cow-state-year")
+    assert code == 0, err
+    ours = {k for k in cells(out) if int(k[1]) <= 2014}
+    theirs = {k for k in cells(read(REAL_STATE_YEAR)) if int(k[1]) >= 1992}
+    assert ours == theirs
+
+
+@needs_data
+def test_docs_give_the_measured_year_rule_agreement():
+    """docs/datasets.md quotes the agreement of each candidate year rule with COW's cells as measured now,
+    and `any` (a member in any part of the year) agrees best in the transition years."""
+    from orgsim.events.importers import year_rules
+
+    docs = read(os.path.join(HERE, "..", "docs", "datasets.md"))
+    quoted = docs.split("<!-- year-rules:begin -->\n")[1].split("\n<!-- year-rules:end -->")[0]
+    measured = year_rules.table(DATA)
+    assert quoted == measured
+    for line in measured.splitlines()[2:]:
+        if "transition" in line:
+            figures = [float(x.strip(" %")) for x in line.split("|")[2:-1]]
+            assert figures[0] == max(figures)
+
+
+def test_docs_state_each_sources_coding_rules():
+    """docs/datasets.md and the README describe the coding rules the shipped YAML files hold."""
+    from orgsim.events.importers.coding import rules
+
+    docs = read(os.path.join(HERE, "..", "docs", "datasets.md"))
+    readme = read(os.path.join(HERE, "..", "README.md"))
+    assert rules("cow_igo")["missing_row"] == "not_in_system" and "`missing_row: not_in_system`" in docs
+    assert rules("atop")["membership"] == ["member", "signatory"] and "`membership: [member, signatory]`" in docs
+    assert "year_rule: any" in docs and "docs/datasets.md" in readme and "system_exit" in readme
+
+
+def test_state_year_names_come_from_the_igo_year_file(run, tmp_path):
+    """The state-year layout has no names: `--names` (or the IGO-year file beside it) gives COW's."""
+    out = str(tmp_path / "x.yaml")
+    code, _o, err = run("import", "cow-igo", STATE_YEAR, "--names", IGO_YEAR, "-o", out)
+    assert code == 0, err
+    h = History.load(out)
+    assert h.at("2003").organization("CD")["name"] == "Council of Dryland"
+    assert h.at("2003").organization("AB")["name"] == "Alpha Bloc"
+    beside = tmp_path / "both"
+    beside.mkdir()
+    for path in (STATE_YEAR, IGO_YEAR):
+        (beside / os.path.basename(path)).write_text(read(path), encoding="utf-8")
+    h = history_of(str(beside / "state_year_format3.csv"), ["CSTO"])
+    assert h.at("2010").organization("CSTO")["name"] == "Collective Security Treaty Organization"
+    assert history_of(STATE_YEAR, ["CSTO"]).at("2010").organization("CSTO")["name"] == "CSTO"  # no names file

@@ -26,6 +26,7 @@ from orgsim.events.errors import InputError
 
 from . import read_rows, whole, year_cell
 from .codes import CowState, by_ccode, state_name
+from .coding import rules
 
 DATASET, VERSION, FILE = "ATOP", "5.1", "atop5_1m.csv"
 CITATION = ("Leeds, Ritter, Mitchell & Long (2002), 'Alliance Treaty Obligations and Provisions, 1815-1944', "
@@ -42,7 +43,16 @@ PROVISIONS = {"defense": ("mutual_defence", "Defence pact", "defcon"),
 REQUIRED = ("atopid", "member", "yrent", "moent", "dayent", "yrexit", "moexit", "dayexit", "phase",
             *PROVISIONS, "defcon", "offcon", "neucon", "concon")
 SEQ = {"org_founded": 0, "accession": 1, "protocol_signed": 2, "rule_adopted": 2, "withdrawal": 3,
-       "rule_repealed": 4, "org_dissolved": 5}
+       "non_renewal": 3, "system_exit": 3, "rule_repealed": 4, "org_dissolved": 5}
+EXIT_NOTES = {"non_renewal": "ATOP exit date, TERMMODE 1: not renewed at its scheduled termination date",
+              "system_exit": "ATOP exit date, TERMMODE 4: the member lost its independence (left the state system)",
+              "withdrawal": "ATOP exit date: the alliance ends for this member"}
+
+
+def exit_kind(termmode: int) -> str:
+    """The event that ends a membership, by ATOP's member-level TERMMODE (the rule is in ``atop.coding.yaml``)."""
+    kinds = rules("atop")["exit_kinds"]
+    return kinds.get(str(termmode), kinds["other"])
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,7 @@ class Spell:
     exit: str | None  # None: in effect on 31 December 2018
     row: int
     provisions: tuple[tuple[str, bool, bool], ...]  # (provision, undertaken, conditional)
+    termmode: int = 0  # why the member left (0: in effect on 31 December 2018, or not given)
 
 
 def edtf(year: int, month: int, day: int, path: str, row: int) -> str:
@@ -106,7 +117,9 @@ def read_atop(path: str, atopids: list[int] | None = None) -> list[Spell]:
         provisions = tuple((p, _int(row, col, p, path, n) == 1, bool(c and _int(row, col, c, path, n) == 1))
                            for p, (_t, _title, c) in PROVISIONS.items())
         if atopids is None or atopid in atopids:
-            out.append(Spell(atopid, state, _int(row, col, "phase", path, n), entry, exit_, n, provisions))
+            termmode = _int(row, col, "termmode", path, n) if "termmode" in col else 0
+            out.append(Spell(atopid, state, _int(row, col, "phase", path, n), entry, exit_, n, provisions,
+                             termmode))
     found = {s.atopid for s in out}
     if atopids and set(atopids) - found:
         raise InputError(f"no alliance {', '.join(map(str, sorted(set(atopids) - found)))} in this file", path)
@@ -144,24 +157,27 @@ class _Alliance:
 
     def _memberships(self) -> str | None:
         """Entries and exits; returns the alliance's end date if every membership has ended."""
-        runs: dict[str, list[list[Any]]] = {}  # state id -> [[entry spell, exit date, exit row]]
+        runs: dict[str, list[list[Any]]] = {}  # state id -> [[entry spell, exit date, exit row, termmode]]
         for s in self.spells:
             mine = runs.setdefault(s.state.id, [])
             if mine and (mine[-1][1] is None or _key(s.entry) <= _key(mine[-1][1])):
                 last = mine[-1]  # a new phase (or a re-coded row) of a membership that goes on
-                last[1] = None if last[1] is None or s.exit is None else max(last[1], s.exit, key=_key)
+                if last[1] is None or s.exit is None:
+                    last[1] = None
+                elif _key(s.exit) >= _key(last[1]):
+                    last[1], last[3] = s.exit, s.termmode
                 last[2] = s.row
             else:
-                mine.append([s, s.exit, s.row])
+                mine.append([s, s.exit, s.row, s.termmode])
         exits = [r[-1][1] for r in runs.values()]
         end = None if any(e is None for e in exits) else max(exits, key=_key)
         for sid, spells in runs.items():
-            for spell, exit_, row in spells:
+            for spell, exit_, row, termmode in spells:
                 self.add("accession", spell.entry, spell.row, f"{sid.lower()}-{spell.entry}-accession",
                          actors=[sid], note=SIGNED)
                 if exit_ is not None and exit_ != end:
-                    self.add("withdrawal", exit_, row, f"{sid.lower()}-{exit_}-withdrawal", actors=[sid],
-                             note="ATOP exit date: the alliance ends for this member")
+                    kind = exit_kind(termmode)
+                    self.add(kind, exit_, row, f"{sid.lower()}-{exit_}-{kind}", actors=[sid], note=EXIT_NOTES[kind])
         return end
 
     def _phases(self, end: str | None) -> None:
@@ -221,11 +237,13 @@ def atop_logs(spells: list[Spell], split: bool = False) -> list[tuple[str, dict[
             "id": f"atop-{group[0] if len(group) == 1 else 'all'}",
             "title": f"ATOP 5.1: {'alliance ' + str(group[0]) if len(group) == 1 else f'{len(group)} alliances'}",
             "organization": f"ATOP-{group[0]}",
+            "coverage": {"from": str(first_year), "to": f"{LAST_YEAR}-12-31"},
             "entities": {"organizations": {f"ATOP-{a}": {"name": f"ATOP alliance {a}", "atop": {"atopid": a}}
                                            for a in group},
                          "states": dict(sorted(states.items(), key=lambda kv: kv[1]["cow"]["ccode"]))},
             "sources": {"atop": {"dataset": DATASET, "version": VERSION, "file": file,
                                  "coverage": [first_year, LAST_YEAR], "citation": CITATION, "dates": SIGNED,
+                                 "coding": rules("atop"),
                                  "rows": "provenance rows are the file's line numbers (the header is row 1)"}},
         }
         out.append((f"atop-{group[0]}" if split else "atop", header, events))

@@ -13,6 +13,11 @@ import can be exported back cell for cell. The rule, in order:
    reserves XAA-XZZ for user assignment, so these never clash with a real code
    (Bavaria XBA, Baden XBD, German Federal Republic XGF, Kosovo XKX).
 
+``igo_years`` gives the years COW IGO v3's state-year file has a row for the
+state, its state-system years as the IGO data codes them ("1816-1945;1990-":
+an open end runs on past the data's last year, 2014): the rows of the COW
+export of a log that was not imported from COW.
+
 Ids that are not ISO 3166 codes are declared under ``entities.states`` of every
 imported log, which is what lets the log parser accept them.
 
@@ -20,6 +25,8 @@ imported log, which is what lets the log parser accept them.
 ('RUS', 'SRB', 'XBA')
 >>> by_id()["XGF"].name
 'German Federal Republic'
+>>> in_system(by_id()["FRA"], 1943), in_system(by_id()["FRA"], 2019), in_system(by_id()["XGF"], 1990)
+(False, True, False)
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ class CowState:
     id: str
     basis: str  # iso3166-1 | continuer | iso3166-3 | user-assigned
     note: str
+    igo_years: tuple[tuple[int, int | None], ...] = ()  # (first, last or None: open) years with a COW row
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +59,21 @@ def table() -> tuple[CowState, ...]:
     """Every row of the shipped table."""
     text = resources.files(__package__).joinpath(TABLE).read_text(encoding="utf-8")
     return tuple(CowState(int(r["ccode"]), r["stateabb"], r["statenme"], r["igo_column"], r["orgsim_id"],
-                          r["basis"], r["note"]) for r in csv.DictReader(io.StringIO(text)))
+                          r["basis"], r["note"], _years(r.get("igo_years") or ""))
+                 for r in csv.DictReader(io.StringIO(text)))
+
+
+def _years(text: str) -> tuple[tuple[int, int | None], ...]:
+    out = []
+    for part in filter(None, text.split(";")):
+        a, _, b = part.partition("-")
+        out.append((int(a), int(b) if b else None))
+    return tuple(out)
+
+
+def in_system(state: CowState, year: int) -> bool:
+    """Whether COW IGO's state-year file has (or, past its last year, would have) a row for the state in a year."""
+    return any(a <= year and (b is None or year <= b) for a, b in state.igo_years)
 
 
 @lru_cache(maxsize=1)

@@ -178,7 +178,8 @@ def _read_igo_year(path: str, header: list[str], rows, wanted: set[str] | None) 
         if (ioname, year) in data:
             raise InputError(f"a second row for {ioname} in {year}", path, n)
         data[(ioname, year)] = (np.array(_cells(row[3:end], names, path, n), dtype=np.int8), n)
-        org = orgs.setdefault(ioname, Org(org_id(ioname), ioname, ioname.lower(), clean_text(row[1]) or ioname))
+        long = clean_text(row[col["longorgname"]]) if "longorgname" in col else ""
+        org = orgs.setdefault(ioname, Org(org_id(ioname), ioname, ioname.lower(), long or clean_text(row[1]) or ioname))
         org.sdate = _optional(row, col, "sdate", path, n) or org.sdate
         org.deaddate = _optional(row, col, "deaddate", path, n) or org.deaddate
         org.dead = org.dead or bool(_optional(row, col, "dead", path, n))
@@ -202,10 +203,40 @@ def _read_igo_year(path: str, header: list[str], rows, wanted: set[str] | None) 
                 row_no, [o.lower() for o in order])
 
 
-def read_cow(path: str, organizations: list[str] | None = None) -> Grid:
-    """Read a COW IGO v3 file in either layout (detected from the header), optionally only some organizations."""
+#: The IGO-year file's name, looked for beside a state-year file for the organizations' names.
+IGO_YEAR_FILE = "igo_year_format3.csv"
+
+
+def igo_names(path: str) -> dict[str, str]:
+    """Organization names by lower-case ioname from an IGO-year file: ``longorgname``, else ``orgname``."""
+    header, rows = read_rows(path)
+    if detect_layout(header, path) != IGO_YEAR:
+        raise InputError("the names file must be COW's IGO-year layout (ioname, orgname, year, ...)", path, 1)
+    low = [h.lower() for h in header]
+    long = low.index("longorgname") if "longorgname" in low else None
+    out: dict[str, str] = {}
+    for _n, row in rows:
+        key = row[0].strip().lower()
+        if key and key not in out:
+            out[key] = (clean_text(row[long]) if long is not None else "") or clean_text(row[1]) or row[0].strip()
+    return out
+
+
+def read_cow(path: str, organizations: list[str] | None = None, names: str | None = None) -> Grid:
+    """Read a COW IGO v3 file in either layout (detected from the header), optionally only some organizations.
+
+    The state-year layout has no names: they come from ``names`` (an IGO-year file), by default the
+    IGO-year file beside it when there is one; without it an organization is named by its ioname.
+    """
     header, rows = read_rows(path)
     wanted = {o.strip() for o in organizations} if organizations else None
     if detect_layout(header, path) == STATE_YEAR:
-        return _read_state_year(path, header, rows, wanted)
+        grid = _read_state_year(path, header, rows, wanted)
+        beside = os.path.join(os.path.dirname(path), IGO_YEAR_FILE)
+        source = names or (beside if os.path.isfile(beside) else None)
+        if source:
+            found = igo_names(source)
+            for org in grid.orgs:
+                org.name = found.get(org.column, org.name)
+        return grid
     return _read_igo_year(path, header, rows, wanted)

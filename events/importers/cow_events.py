@@ -1,18 +1,22 @@
 """COW codes to orgsim events: each change of a state's status becomes events dated to its year ("YYYY").
 
-COW codes whole years, so every event has year precision and applies, like any
-year, from its first day; replayed on any day of a year, a log gives that
-year's COW codes. Within a year, ``seq`` orders the events: the founding, then
-endings, then new statuses (1 -> 3 is a withdrawal, then observer status).
+COW codes whole years, and its coding rules are data (``cow_igo.coding.yaml``,
+copied into each log's header as ``sources.cow-igo.coding``): a state is coded
+with a status it held in any part of the year. Every event has year precision;
+replayed on the first day of a year, a log gives that year's COW codes. Within a
+year, ``seq`` orders the events: the founding, then endings, then new statuses
+(1 -> 3 is a withdrawal, then observer status).
 
 - founding: ``org_founded`` in the first year COW codes the organization (COW's
   ``sdate``, when it differs, is kept in the payload);
-- dissolution: ``org_dissolved`` in the first year COW no longer codes it,
-  because COW still codes an organization in the year it ends (``deaddate``
-  is kept in the payload). An organization still coded in the file's last
-  year is not dissolved unless the IGO-year file marks it ``dead``;
+- dissolution: ``org_dissolved`` in the last year COW codes it (its ``deaddate``),
+  since COW codes an organization, with its members, in the year it ends;
+  an organization still coded in the file's last year is not dissolved unless
+  the IGO-year file marks it ``dead``;
 - -9 (missing) becomes ``status_unknown``: unknown, never "not a member";
-- a state that leaves the state system (no row, or -1) loses its status.
+- a state that leaves the state system (no row, or -1) is not withdrawn: a
+  state holding a status gets ``system_exit`` (status ``not_in_system``) and,
+  when it has a row again, ``system_return`` with the status COW then gives it.
 """
 
 from __future__ import annotations
@@ -23,10 +27,12 @@ import numpy as np
 
 from . import check_unique, slug
 from .codes import state_name
+from .coding import rules
 from .cow import CITATION, DATASET, IGO_YEAR, STATE_YEAR, VERSION, Grid
 
 START = {1: "accession", 2: "associate_status", 3: "observer_status", -9: "status_unknown"}
-SEQ_FOUNDED, SEQ_END, SEQ_START = 0, 1, 2
+RETURN = {1: "member", 2: "associate", 3: "observer", -9: "unknown", 0: "none"}
+SEQ_FOUNDED, SEQ_END, SEQ_START, SEQ_LAST = 0, 1, 2, 3
 
 
 def transition(before: int, after: int) -> list[str]:
@@ -93,19 +99,38 @@ class _OrgEvents:
         return {**ev, "note": "; ".join(notes)} if notes else ev
 
     def dissolved(self, y: int) -> dict[str, Any]:
-        org, year = self.org, int(self.grid.years[0]) + y
-        last = year - 1
-        row = self._org_row(min(y, len(self.grid.years) - 1)) if self.grid.layout == STATE_YEAR else \
-            self._org_row(y - 1)
-        note = (f"COW codes {org.ioname} in {last} but not in {year}; dated to the first year not coded, since "
-                f"COW codes an organization in the year it ends")
+        """The dissolution, dated in ``y``: the last year COW codes the organization (its deaddate)."""
+        org, year = self.org, int(self.grid.years[y])
+        row = self._org_row(y)
+        note = (f"COW codes {org.ioname} last in {year}; dated to that year, since COW codes an organization, "
+                f"with its members, in the year it ends")
         payload = {}
         if org.deaddate:
             payload["deaddate"] = org.deaddate
-            note += f" (COW deaddate {org.deaddate})"
+            if org.deaddate != year:
+                note += f" (COW deaddate {org.deaddate})"
         return {"id": f"{self.prefix}-{year}-dissolved", "date": str(year), "kind": "org_dissolved", "org": org.id,
-                "target": org.id, **({"payload": payload} if payload else {}), "seq": SEQ_FOUNDED,
+                "target": org.id, **({"payload": payload} if payload else {}), "seq": SEQ_LAST,
                 "provenance": self._prov(row, org.column), "note": note}
+
+    def system(self, y: int, s: int, kind: str, status: str | None = None) -> dict[str, Any]:
+        """A state leaving the state system (``system_exit``) or coming back to it (``system_return``)."""
+        g, org, state = self.grid, self.org, self.grid.states[s]
+        year = int(g.years[y])
+        column = org.column if g.layout == STATE_YEAR else state.column
+        if kind == "system_exit":
+            row = g.row(self.o, y - 1, s) if g.layout == STATE_YEAR else g.row(self.o, y, s)
+            note = (f"{state.name} is not a member of the state system in {year} (COW: no row, or -1): "
+                    f"not a withdrawal")
+            ev = {"id": f"{self.prefix}-{year}-{state.id.lower()}-system_exit", "date": str(year), "kind": kind,
+                  "org": org.id, "actors": [state.id], "target": org.id, "seq": SEQ_END,
+                  "provenance": self._prov(row, column), "note": note}
+            return ev
+        row = g.row(self.o, y, s)
+        return {"id": f"{self.prefix}-{year}-{state.id.lower()}-system_return", "date": str(year), "kind": kind,
+                "org": org.id, "actors": [state.id], "target": org.id, "payload": {"status": status},
+                "seq": SEQ_START, "provenance": self._prov(row, column, int(self.effective[y, s])),
+                "note": f"{state.name} is in the state system again in {year}"}
 
     def changed(self, y: int, s: int, before: int, after: int) -> list[dict[str, Any]]:
         g, org, state = self.grid, self.org, self.grid.states[s]
@@ -135,20 +160,30 @@ class _OrgEvents:
         g, exists = self.grid, self.grid.exists[self.o]
         codes = np.where(self.effective == -1, 0, self.effective)
         before = np.zeros(len(g.states), dtype=np.int8)
+        out_of_system = np.zeros(len(g.states), dtype=bool)  # holds the status not_in_system
         out: list[dict[str, Any]] = []
         for y in range(len(g.years)):
             if not exists[y]:
                 if y > 0 and exists[y - 1]:
-                    out.append(self.dissolved(y))  # dissolution ends every status
+                    out.append(self.dissolved(y - 1))  # dissolution ends every status
                 before[:] = 0
+                out_of_system[:] = False
                 continue
             if y == 0 or not exists[y - 1]:
                 out.append(self.founded(y))
-            for s in np.nonzero(codes[y] != before)[0]:
+            insystem = g.insystem[y]
+            for s in np.nonzero(~insystem & (before != 0) & ~out_of_system)[0]:
+                out.append(self.system(y, int(s), "system_exit"))
+                out_of_system[s] = True
+            returned = insystem & out_of_system
+            for s in np.nonzero(returned)[0]:
+                out.append(self.system(y, int(s), "system_return", RETURN[int(codes[y, s])]))
+            out_of_system &= ~returned
+            for s in np.nonzero(insystem & ~returned & (codes[y] != before))[0]:
                 out += self.changed(y, int(s), int(before[s]), int(codes[y, s]))
-            before = codes[y].copy()
+            before = np.where(insystem, codes[y], before)
         if exists[-1] and self.org.dead:  # the IGO-year file says it ended in its last coded year
-            out.append(self.dissolved(len(g.years)))
+            out.append(self.dissolved(len(g.years) - 1))
         return out
 
     def entity(self) -> dict[str, Any]:
@@ -175,10 +210,12 @@ def header(grid: Grid, orgs: list[int]) -> dict[str, Any]:
         "id": f"cow-igo-{slug(ids[0]) if len(ids) == 1 else 'all'}",
         "title": f"COW IGO v3 ({grid.layout} layout): {what}",
         "organization": ids[0],
+        "coverage": {"from": str(int(grid.years[0])), "to": str(int(grid.years[-1]))},
         "entities": {"organizations": {grid.orgs[o].id: _OrgEvents(grid, o).entity() for o in orgs},
                      "states": states},
         "sources": {"cow-igo": {"dataset": DATASET, "version": VERSION, "file": grid.file, "layout": grid.layout,
                                 "coverage": [int(grid.years[0]), int(grid.years[-1])], "citation": CITATION,
+                                "coding": rules("cow_igo"),
                                 "rows": "provenance rows are the file's line numbers (the header is row 1)"}},
     }
 
