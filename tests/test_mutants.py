@@ -1,0 +1,267 @@
+"""Tests written against mutants that survived the suite (docs/testing.md): each asserts what a user sees.
+
+Expected values come from hand-written fixtures and known facts (the EDTF specification, COW's codebook,
+the chain rule in docs/log-format.md), never from the function under test.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import io
+import json
+import textwrap
+
+import pytest
+
+from orgsim.engine.history import History
+from orgsim.events import load_log
+from orgsim.events.dates import DateError, parse_date
+from orgsim.events.store import Store
+from orgsim.events.store_rows import Entry, row_hash
+from orgsim.events.store_view import import_entries, store_rows
+from orgsim.scenarios.branch import build_branch
+from orgsim.scenarios.load import load_scenario
+from orgsim.scenarios.rules import base_admitted
+
+from .conftest import TINY
+
+
+def _write(tmp_path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+# --- events/dates.py -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["1995%", "1995-06%", "1995-06-01%"])
+def test_percent_marks_a_date_approximate_and_uncertain(text):
+    """EDTF level 1: '%' means both approximate and uncertain, at any precision."""
+    d = parse_date(text)
+    assert (d.approximate, d.uncertain) == (True, True)
+
+
+def test_percent_on_one_side_makes_a_range_approximate():
+    """A range with '%' on its start is approximate and uncertain; the same range without it is neither."""
+    assert (parse_date("1995%/1997").approximate, parse_date("1995%/1997").uncertain) == (True, True)
+    assert (parse_date("1995/1997").approximate, parse_date("1995/1997").uncertain) == (False, False)
+
+
+def test_a_range_may_end_inside_its_start_year():
+    """`2009/2009-06` is the first half of 2009: accepted, from 1 January to 30 June."""
+    d = parse_date("2009/2009-06")
+    assert (d.first.isoformat(), d.last.isoformat(), d.precision) == ("2009-01-01", "2009-06-30", "range")
+
+
+def test_a_range_ending_before_its_start_is_refused():
+    """`2009-07/2009-06` ends before it starts; `2009-06/2009-06` (one month) is fine."""
+    with pytest.raises(DateError, match="ends before it starts"):
+        parse_date("2009-07/2009-06")
+    assert parse_date("2009-06/2009-06").last.isoformat() == "2009-06-30"
+
+
+# --- scenarios/branch.py and rules.py -------------------------------------------------------------------
+
+def test_a_branch_honours_a_reading_intervention(tmp_path):
+    """`reading: c-exit, choose: withdrew` makes NLD withdrawn in 2006; the baseline keeps it suspended."""
+    path = _write(tmp_path, "reading.yaml", textwrap.dedent(f"""\
+        orgsim_scenario: 1
+        name: reading
+        question: What if the withdrawal reading is the true one?
+        log: {TINY}
+        raised_by: [{{line: 10, quote: withdrew, gloss: withdrew}}]
+        expected: NLD withdrawn in 2006
+        interventions:
+          - {{reading: c-exit, choose: withdrew}}
+        """))
+    branch = build_branch(load_scenario(path))
+
+    def nld(history):
+        return {m["id"]: m["status"] for m in history.at("2006-06-01").members()}.get("NLD")
+
+    assert nld(branch.baseline) == "suspended"
+    assert nld(branch.history) == "withdrawn"
+    assert [s["event"] for s in branch.set_aside] == ["bra-suspended"]
+
+
+def test_base_admitted_ignores_objections_from_states_that_are_not_members(csto):
+    """Georgia left the CSTO in 1999 and the USA never joined: their objections in 2013 do not block a base."""
+    ruling = base_admitted(csto.at("2013-01-01"), ["GEO", "USA"])
+    assert ruling.allowed and ruling.reason == "no member objected"
+
+
+def test_base_admitted_names_the_objecting_member(csto):
+    """Armenia, a member, objects alongside the USA: refused, naming Armenia alone and the rule."""
+    ruling = base_admitted(csto.at("2013-01-01"), ["USA", "ARM"])
+    assert not ruling.allowed
+    assert ruling.reason == "ARM objected formally (CSTO.R.THIRD-COUNTRY-BASES)"
+
+
+# --- events/store_verify.py ----------------------------------------------------------------------------
+
+def _rechained(rows, changes: dict[int, dict]):
+    """The rows with some fields changed and every hash recomputed, as a forger would (unchanged rows keep theirs)."""
+    out = []
+    for r in rows:
+        r = dataclasses.replace(r, **changes.get(r.seq, {}))
+        if out:
+            r = dataclasses.replace(r, prev_hash=out[-1].hash)
+        out.append(dataclasses.replace(r, hash=row_hash(r.prev_hash, r.type, r.event_id, r.version, r.recorded_at,
+                                                          r.content)))
+    return out
+
+
+@pytest.fixture
+def tiny_rows(tmp_path):
+    """The rows of a store holding the tiny log, then a correction of event 'force' (version 2)."""
+    path = str(tmp_path / "tiny.sqlite")
+    with Store.create(path) as store:
+        store.append(import_entries(None, load_log(TINY)), 0)
+        force = next(r for r in store.rows() if r.event_id == "force")
+        store.append([Entry("correction", "force", {**force.data, "note": "strength revised"})], store.version)
+    return store_rows(path)
+
+
+def _verify(run, tmp_path, rows):
+    path = str(tmp_path / "forged.sqlite")
+    with Store.create(path) as store:
+        store.restore(rows)
+    return run("verify", path)
+
+
+def test_verify_detects_a_backdated_row(run, tmp_path, tiny_rows):
+    """Row 6 re-recorded in 2001 and the chain rehashed: verify exits 1 naming row 6 as backdated."""
+    forged = _rechained(tiny_rows, {6: {"recorded_at": "2001-01-01T00:00:00.000000Z"}})
+    code, out, err = _verify(run, tmp_path, forged)
+    assert code == 1 and out == ""
+    assert err.strip().endswith("forged.sqlite: row 6 (event 'force', version 1) was recorded before the row it "
+                                "follows: the rows were reordered or backdated")
+
+
+def test_verify_detects_a_skipped_version(run, tmp_path, tiny_rows):
+    """The correction relabelled version 3 and the chain rehashed: verify exits 1, version 2 is missing."""
+    last = tiny_rows[-1].seq
+    forged = _rechained(tiny_rows, {last: {"version": 3}})
+    code, out, err = _verify(run, tmp_path, forged)
+    assert code == 1 and out == ""
+    assert err.strip().endswith(f"forged.sqlite: row {last} (event 'force', version 3) follows version 1: "
+                                "a version was removed or the rows were reordered")
+
+
+def test_verify_accepts_the_untouched_rows(run, tmp_path, tiny_rows):
+    """The same rows restored unchanged verify: 1 header, 12 events, 1 correction."""
+    code, out, _ = _verify(run, tmp_path, tiny_rows)
+    assert code == 0 and "14 rows (1 header, 12 events, 1 corrections, 0 retractions), chain intact" in out
+
+
+# --- reports/panel.py: the COW state-year export ------------------------------------------------------------
+
+JULY_LOG = textwrap.dedent("""\
+    orgsim_log: 2
+    id: july
+    organization: JO
+    entities: {organizations: {JO: {name: July Organization}}}
+    sources: {notes: {file: notes.txt}}
+    events:
+    - {id: jo-founded, date: "2000-07-01", kind: org_founded, actors: [RUS, BLR], target: JO,
+       payload: {name: July Organization, short: JO}, sources: [{source: notes, line: 1, quote: q, gloss: g}]}
+    - {id: kaz-joins, date: "2002-03-01", kind: accession, actors: [KAZ], target: JO,
+       sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+    """)
+
+
+def test_cow_export_counts_an_organization_founded_on_1_july_in_that_year(run, tmp_path):
+    """COW measures on 1 July: founded that very day, the founders are members (1) in 2000, not -1."""
+    code, out, err = run("export", "--format", "cow-state-year", "--log", _write(tmp_path, "july.yaml", JULY_LOG))
+    assert code == 0, err
+    # COW's state-year file: ccode (Russia 365, Belarus 370, Kazakhstan 705), the state's name in lower case,
+    # then 1 full member, 0 no membership, -1 the organization does not exist.
+    assert out == ("ccode,year,state,jo\n"
+                   "365,2000,russia,1\n365,2001,russia,1\n365,2002,russia,1\n"
+                   "370,2000,belarus,1\n370,2001,belarus,1\n370,2002,belarus,1\n"
+                   "705,2000,kazakhstan,0\n705,2001,kazakhstan,0\n705,2002,kazakhstan,1\n")
+
+
+# --- reports/reconcile.py -----------------------------------------------------------------------------------
+
+RECONCILE_HEAD = textwrap.dedent("""\
+    orgsim_log: 2
+    id: {id}
+    organization: XO
+    entities: {{organizations: {{XO: {{name: X Organization}}}}}}
+    sources: {{notes: {{file: {id}.txt}}}}
+    events:
+    - {{id: xo-founded, date: "2000-03-01", kind: org_founded, actors: [RUS, KAZ], target: XO,
+       payload: {{name: X Organization, short: XO}}, sources: [{{source: notes, line: 1, quote: q, gloss: g}}]}}
+    - {{id: end, date: "2003-05-01", kind: statement, actors: [RUS], target: XO, payload: {{title: t}},
+       sources: [{{source: notes, line: 3, quote: q, gloss: g}}]}}
+    """)
+UNKNOWN = textwrap.dedent("""\
+    - {id: blr-unknown, date: "2001-02-01", kind: status_unknown, actors: [BLR], target: XO,
+       sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+    """)
+
+
+def test_reconcile_reads_an_unknown_status_as_silent(run, tmp_path):
+    """Side A codes Belarus unknown from 2001, side B never names it: 2000 agrees (none), 2001-2003 A is silent."""
+    a = _write(tmp_path, "a.yaml", RECONCILE_HEAD.format(id="a") + UNKNOWN)
+    b = _write(tmp_path, "b.yaml", RECONCILE_HEAD.format(id="b"))
+    code, out, err = run("reconcile", a, b, "--format", "csv")
+    assert code == 0, err
+    blr = [(r["years"], r["verdict"], r["a_status"], r["b_status"]) for r in csv.DictReader(io.StringIO(out))
+           if r["state"] == "BLR"]
+    assert blr == [("2000", "agree", "none", "none"), ("2001-2003", "a_silent", "(silent)", "none")]
+
+
+# --- events/canonical.py: the log hash ---------------------------------------------------------------------
+
+def _state_hash(run, path: str) -> str:
+    code, out, err = run("state", "--at", "2009", "--format", "json", "--log", path)
+    assert code == 0, err
+    return json.loads(out)["log_hash"]
+
+
+def test_changing_a_conflicts_default_reading_changes_the_log_hash(run, tmp_path):
+    """The header is hashed: the tiny log with c-exit's default switched to 'withdrew' has another log_hash."""
+    text = open(TINY, encoding="utf-8").read()
+    assert "    default: suspended\n" in text
+    other = _write(tmp_path, "other.yaml", text.replace("    default: suspended\n", "    default: withdrew\n"))
+    same = _write(tmp_path, "same.yaml", text)
+    assert _state_hash(run, same) == _state_hash(run, TINY)
+    assert _state_hash(run, other) != _state_hash(run, TINY)
+
+
+def test_changing_a_sources_file_or_the_title_changes_the_log_hash(run, tmp_path):
+    """Two more header fields: the title and a source's file both count."""
+    text = open(TINY, encoding="utf-8").read()
+    base = _state_hash(run, TINY)
+    for old, new in [("title: A tiny invented alliance for tests", "title: Another title"),
+                     ("file: notes.txt", "file: other-notes.txt")]:
+        assert old in text
+        assert _state_hash(run, _write(tmp_path, "x.yaml", text.replace(old, new))) != base, new
+
+
+MINIMAL_LOG = textwrap.dedent("""\
+    orgsim_log: 2
+    id: m
+    title: Minimal
+    organization: TA
+    entities: {organizations: {TA: {}}}
+    sources: {n: {file: n.txt}}
+    events:
+    - {id: x, date: '1990', kind: treaty_signed, target: TA, sources: [{source: n, line: 1, quote: q, gloss: g}]}
+    """)
+
+
+def test_the_log_hash_is_the_documented_chain_over_header_and_events(run, tmp_path):
+    """docs/log-format.md: sha256(previous + newline + canonical JSON), from 64 zeros, header then events."""
+    header = ('{"conflicts":[],"entities":{"organizations":{"TA":{}}},"id":"m","organization":"TA","orgsim_log":2,'
+              '"sources":{"n":{"file":"n.txt"}},"texts":[],"title":"Minimal"}')
+    event = ('{"date":"1990","id":"x","kind":"treaty_signed","org":"TA",'
+             '"sources":[{"gloss":"g","line":1,"quote":"q","source":"n"}],"target":"TA"}')
+    h = "0" * 64
+    for text in (header, event):
+        h = hashlib.sha256(f"{h}\n{text}".encode("utf-8")).hexdigest()
+    assert _state_hash(run, _write(tmp_path, "m.yaml", MINIMAL_LOG)) == h
