@@ -11,6 +11,7 @@ import dataclasses
 import hashlib
 import io
 import json
+import re
 import textwrap
 
 import pytest
@@ -60,6 +61,27 @@ def test_a_range_ending_before_its_start_is_refused():
     with pytest.raises(DateError, match="ends before it starts"):
         parse_date("2009-07/2009-06")
     assert parse_date("2009-06/2009-06").last.isoformat() == "2009-06-30"
+
+
+def test_a_parsed_date_cannot_be_changed_for_every_caller():
+    """Dates are cached and shared between callers, so a parsed date refuses to be changed."""
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        parse_date("1993").key = 0  # type: ignore[misc]
+    assert parse_date("1993").first.isoformat() == "1993-01-01"
+
+
+@pytest.mark.parametrize("text", ["2009-12-32", "2009-11-31", "2009-02-29"])
+def test_an_impossible_day_is_refused_as_out_of_range(text):
+    """December has 31 days, November 30, February 2009 28: the error says the day is out of range."""
+    with pytest.raises(DateError, match=f"^'{text}' is not a valid date: day is out of range for month$"):
+        parse_date(text)
+
+
+@pytest.mark.parametrize("value", [None, 1993, "", "   "])
+def test_a_date_that_is_not_text_or_is_blank_is_refused_in_one_sentence(value):
+    """A missing, numeric or blank date is a DateError quoting it, never an AttributeError."""
+    with pytest.raises(DateError, match=f"^{re.escape(repr(value))} is not a date$"):
+        parse_date(value)
 
 
 # --- scenarios/branch.py and rules.py -------------------------------------------------------------------
