@@ -84,6 +84,44 @@ def test_a_date_that_is_not_text_or_is_blank_is_refused_in_one_sentence(value):
         parse_date(value)
 
 
+@pytest.mark.parametrize("text", ["1000", "2200", "1000-21", "2200-24"])
+def test_the_first_and_last_supported_years_are_accepted(text):
+    """Years 1000 and 2200 are inside the documented range, on the plain and the EDTF (season) paths."""
+    assert parse_date(text).first.year in (1000, 2200)
+
+
+@pytest.mark.parametrize("text", ["0999", "2201", "0999-21", "2300-21"])
+def test_years_outside_1000_2200_are_refused_on_every_path(text):
+    """A typo'd year is refused whether the date is plain or a season read by the EDTF library."""
+    with pytest.raises(DateError, match=f"^'{text}' is outside the years 1000-2200$"):
+        parse_date(text)
+
+
+@pytest.mark.parametrize("text,precision", [("[1990-06-01..1990-06-15]", "range"),
+                                            ("[1990-01-01..1990-12-15]", "range"),
+                                            ("[1990-02-02..1990-12-31]", "range"), ("1990-06-XX", "month"),
+                                            ("1990-XX", "year"), ("199X", "decade")])
+def test_an_edtf_span_is_a_month_or_year_only_when_it_covers_it_whole(text, precision):
+    """Half of June is a range, not June; 1 January to 15 December is a range, not the year."""
+    assert parse_date(text).precision == precision
+
+
+@pytest.mark.parametrize("text,approximate,uncertain", [("199X?", False, True), ("199X~", True, False),
+                                                        ("199X%", True, True), ("199X", False, False)])
+def test_qualifiers_on_an_edtf_date(text, approximate, uncertain):
+    """On the EDTF path too: '?' uncertain, '~' approximate, '%' both."""
+    d = parse_date(text)
+    assert (d.approximate, d.uncertain) == (approximate, uncertain)
+
+
+def test_a_date_text_of_64_characters_is_read_and_of_65_refused_unread():
+    """The length limit is 64: 64 characters reach the parser, 65 are refused by their length."""
+    with pytest.raises(DateError, match="is not a valid EDTF date$"):
+        parse_date("x" * 64)
+    with pytest.raises(DateError, match="65 characters, more than 64$"):
+        parse_date("x" * 65)
+
+
 # --- scenarios/branch.py and rules.py -------------------------------------------------------------------
 
 def test_a_branch_honours_a_reading_intervention(tmp_path):
