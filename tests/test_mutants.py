@@ -63,6 +63,22 @@ def test_a_range_ending_before_its_start_is_refused():
     assert parse_date("2009-06/2009-06").last.isoformat() == "2009-06-30"
 
 
+def test_a_range_of_one_day_is_accepted():
+    """`2009-06-01/2009-06-01` starts and ends on the same day: a valid range of one day."""
+    d = parse_date("2009-06-01/2009-06-01")
+    assert (d.first.isoformat(), d.last.isoformat()) == ("2009-06-01", "2009-06-01")
+
+
+def test_open_ranges_keep_their_known_side():
+    """`../2009-06` (attested by June 2009) applies from 1 June; `2009-06/..` has no last day; `../..` is refused."""
+    before = parse_date("../2009-06")
+    assert (before.first.isoformat(), before.last.isoformat(), before.lower) == ("2009-06-01", "2009-06-30", None)
+    after = parse_date("2009-06/..")
+    assert (after.first.isoformat(), after.last) == ("2009-06-01", None)
+    with pytest.raises(DateError, match="^'../..' is open at both ends$"):
+        parse_date("../..")
+
+
 def test_a_parsed_date_cannot_be_changed_for_every_caller():
     """Dates are cached and shared between callers, so a parsed date refuses to be changed."""
     with pytest.raises(dataclasses.FrozenInstanceError):
