@@ -1,7 +1,7 @@
 """Tests written against mutants that survived the suite (docs/testing.md): each asserts what a user sees.
 
 Expected values come from hand-written fixtures and known facts (the EDTF specification, COW's codebook,
-the chain rule in docs/log-format.md), never from the function under test.
+the chain rule documented in events/canonical.py), never from the function under test.
 """
 
 from __future__ import annotations
@@ -175,6 +175,44 @@ def test_base_admitted_names_the_objecting_member(csto):
     assert ruling.reason == "ARM objected formally (CSTO.R.THIRD-COUNTRY-BASES)"
 
 
+def test_participation_consensus_on_the_tiny_council(tiny):
+    """TA.R.CONSENSUS (1994) covers TA.COUNCIL: a member's absence blocks it when strict, and only then."""
+    from orgsim.scenarios.rules import decision_adopted
+
+    state = tiny.at("1995-06-01")
+    blocked = decision_adopted(state, "TA.COUNCIL", ["NLD", "ITA"], "strict")
+    assert not blocked.allowed and blocked.rule == "TA.R.CONSENSUS"
+    assert blocked.reason == "NLD did not take part, which under TA.R.CONSENSUS means no consent"
+    assert decision_adopted(state, "TA.COUNCIL", ["NLD"], "recorded") == \
+        type(blocked)(True, None, "the rule is not applied strictly")
+    assert decision_adopted(state, "TA.COUNCIL", ["ITA"], "strict").reason == "every member took part"
+    assert decision_adopted(state, "TA.OTHER", ["NLD"], "strict").allowed  # the rule names only the council
+    assert decision_adopted(tiny.at("1993-06-01"), "TA.COUNCIL", ["NLD"], "strict").allowed  # before the rule
+
+
+def test_switching_a_rule_off_removes_its_events_and_says_so(tiny):
+    """`rule: TA.R.CONSENSUS, mode: off` drops the adoption and reports it; other modes keep the events."""
+    from orgsim.scenarios.rules import apply_rule_switches
+
+    events, derived, removed = apply_rule_switches(tiny.log, list(tiny.log.events), {"TA.R.CONSENSUS": "off"})
+    assert "consensus" not in {e.id for e in events} and len(events) == len(tiny.log.events) - 1
+    assert removed == [{"event": "consensus", "reason": "rule TA.R.CONSENSUS switched off"}] and derived == []
+    kept, _d, gone = apply_rule_switches(tiny.log, list(tiny.log.events), {"TA.R.CONSENSUS": "recorded"})
+    assert [e.id for e in kept] == [e.id for e in tiny.log.events] and gone == []
+
+
+def test_force_use_follows_the_rule_in_force(csto):
+    """CSTO's criterion (allowed: external border violation; excluded: internal unrest), and before it any use."""
+    from orgsim.scenarios.rules import force_use_allowed
+
+    state = csto.at("2012-01-01")
+    assert force_use_allowed(state, "external_border_violation").allowed
+    refused = force_use_allowed(state, "internal_unrest")
+    assert not refused.allowed and refused.reason.startswith("internal unrest does not meet ")
+    assert not force_use_allowed(state, "coup").allowed  # neither allowed nor excluded: not allowed
+    assert force_use_allowed(csto.at("1995-01-01"), "coup").reason == "no rule in force excludes it"
+
+
 # --- events/store_verify.py ----------------------------------------------------------------------------
 
 def _rechained(rows, changes: dict[int, dict]):
@@ -332,7 +370,7 @@ MINIMAL_LOG = textwrap.dedent("""\
 
 
 def test_the_log_hash_is_the_documented_chain_over_header_and_events(run, tmp_path):
-    """docs/log-format.md: sha256(previous + newline + canonical JSON), from 64 zeros, header then events."""
+    """The documented chain: sha256(previous + newline + canonical JSON), from 64 zeros, header then events."""
     header = ('{"conflicts":[],"entities":{"organizations":{"TA":{}}},"id":"m","organization":"TA","orgsim_log":2,'
               '"sources":{"n":{"file":"n.txt"}},"texts":[],"title":"Minimal"}')
     event = ('{"date":"1990","id":"x","kind":"treaty_signed","org":"TA",'
@@ -341,3 +379,66 @@ def test_the_log_hash_is_the_documented_chain_over_header_and_events(run, tmp_pa
     for text in (header, event):
         h = hashlib.sha256(f"{h}\n{text}".encode("utf-8")).hexdigest()
     assert _state_hash(run, _write(tmp_path, "m.yaml", MINIMAL_LOG)) == h
+
+
+CANONICAL_LOG = textwrap.dedent("""\
+    orgsim_log: 2
+    organization: TA
+    entities: {organizations: {TA: {name: T}}}
+    sources: {n: {file: n.txt}}
+    events:
+    - {id: a, date: '1990', kind: org_founded, actors: [FRA, DEU], target: TA, rationale: r}
+    - id: f
+      date: '1995-06~'
+      kind: force_formed
+      actors: [FRA]
+      target: TA.RRF
+      payload: {name: Rapid Force, parent: TA, strength: 5000}
+      confidence: medium
+      provenance: {dataset: cow-igo, version: '3.0', file: igo.csv, row: 7}
+      note: "ŕ ข"
+    - {id: s, date: '1995-06~', kind: statement, target: TA, seq: 2, confidence: high, rationale: "x\\ny"}
+    """)
+
+
+def test_canonical_content_is_sorted_json_without_defaults():
+    """Sorted keys, no spaces, readable UTF-8, confidence 'high' left out, every other field kept as written."""
+    from orgsim.events import load_log_text
+    from orgsim.events.canonical import canonical_json, event_content
+
+    log = load_log_text(CANONICAL_LOG, "c.yaml")
+    assert [canonical_json(event_content(e)) for e in log.events] == [
+        '{"actors":["FRA","DEU"],"date":"1990","id":"a","kind":"org_founded","org":"TA","rationale":"r",'
+        '"target":"TA"}',
+        '{"actors":["FRA"],"confidence":"medium","date":"1995-06~","id":"f","kind":"force_formed","note":"ŕ ข",'
+        '"org":"TA","payload":{"name":"Rapid Force","parent":"TA","strength":5000},"provenance":{"dataset":'
+        '"cow-igo","file":"igo.csv","row":7,"version":"3.0"},"target":"TA.RRF"}',
+        '{"date":"1995-06~","id":"s","kind":"statement","org":"TA","rationale":"x\\ny","seq":2,"target":"TA"}']
+
+
+@pytest.mark.parametrize("value,message", [({1: "a"}, "key 1 is not text"), ({"a": float("nan")}, "nan is not a number"),
+                                           ({"a": b"x"}, "a bytes value cannot be stored"),
+                                           ([{"a": {2: None}}], "key 2 is not text")])
+def test_content_json_cannot_carry_is_refused_in_a_sentence(value, message):
+    """Int keys, NaN and bytes would change or break on the way to JSON: refused, naming where."""
+    from orgsim.events.canonical import canonical_json
+    from orgsim.events.errors import InputError
+
+    with pytest.raises(InputError, match=f"^here: {message}"):
+        canonical_json(value, "here")
+
+
+def test_the_log_hash_follows_file_order_and_every_event():
+    """Swapping two events in the file, or dropping one, changes the hash; re-reading the same text does not."""
+    from orgsim.events import load_log_text
+    from orgsim.events.canonical import log_hash
+
+    text = CANONICAL_LOG
+    lines = text.splitlines(keepends=True)
+    first = [i for i, x in enumerate(lines) if x.startswith("- ")]
+    swapped = "".join(lines[:first[0]] + lines[first[1]:first[2]] + lines[first[0]:first[1]] + lines[first[2]:])
+    dropped = "".join(lines[:first[2]])
+    h = log_hash(load_log_text(text, "a.yaml"))
+    assert log_hash(load_log_text(text, "b.yaml")) == h
+    assert log_hash(load_log_text(swapped, "a.yaml")) != h
+    assert log_hash(load_log_text(dropped, "a.yaml")) != h
