@@ -270,6 +270,65 @@ def test_verify_accepts_the_untouched_rows(run, tmp_path, tiny_rows):
     assert code == 0 and "14 rows (1 header, 12 events, 1 corrections, 0 retractions), chain intact" in out
 
 
+@pytest.mark.parametrize("change,problem", [
+    ({"content": '{"id": "force"}'}, "its content is not in the canonical form it was stored in"),
+    ({"content": '{"id":"force"'}, "its content is not valid JSON"),
+    ({"content": '{"id":"council"}'}, "its content names another event"),
+    ({"type": "note"}, "its type 'note' is not a row type"),
+    ({"content": 7}, "its content is not text")])
+def test_a_rehashed_row_with_bad_content_is_named(tiny_rows, change, problem):
+    """A forger who recomputes every hash still cannot store content the store would not have written."""
+    from orgsim.events.store_verify import first_problem
+
+    found = first_problem(_rechained(tiny_rows, {6: change}) if "content" not in change or
+                          isinstance(change["content"], str) else
+                          [*tiny_rows[:5], dataclasses.replace(tiny_rows[5], **change), *tiny_rows[6:]])
+    label = "row 6 (note 'force', version 1)" if change.get("type") == "note" else "row 6 (event 'force', version 1)"
+    assert found == f"{label} was changed: {problem}"
+
+
+def test_removed_rows_are_counted_and_named(tiny_rows):
+    """Two rows gone show as 'rows 5-6 removed'; the header gone shows as 'row 1 removed'."""
+    from orgsim.events.store_verify import first_problem
+
+    assert first_problem([r for r in tiny_rows if r.seq not in (5, 6)]) == (
+        "rows 5-6 removed: the chain goes from row 4 (event 'ta-in-force', version 1) to row 7 "
+        "(event 'bel-joins-force', version 1)")
+    assert first_problem(tiny_rows[1:]) == "row 1 removed: the chain goes to row 2 (event 'ta-signed', version 1)"
+
+
+def test_a_chain_that_starts_with_an_event_has_lost_its_header(tiny_rows):
+    """The header dropped and every row renumbered and rehashed: the first row is named as not the header."""
+    from orgsim.events.store_verify import first_problem
+
+    rows = [dataclasses.replace(r, seq=r.seq - 1) for r in tiny_rows[1:]]
+    rows = _rechained([dataclasses.replace(rows[0], prev_hash="0" * 64), *rows[1:]], {})
+    assert first_problem(rows) == ("row 1 (event 'ta-signed', version 1) should be the log's header: "
+                                   "the header was removed")
+
+
+def test_a_row_out_of_place_is_named(tiny_rows):
+    """A row numbered like an earlier one is out of place."""
+    from orgsim.events.store_verify import first_problem
+
+    rows = [*tiny_rows[:4], dataclasses.replace(tiny_rows[4], seq=3), *tiny_rows[5:]]
+    assert first_problem(rows) == "row 3 (event 'council', version 1) is out of place: row 5 was expected here"
+
+
+def test_check_chain_counts_each_kind_of_row(tiny_rows):
+    """1 header, 12 events, 1 correction, and a retraction appended: 15 rows, each counted once."""
+    from orgsim.events.store_rows import stamp
+    from orgsim.events.store_verify import check_chain
+
+    last = tiny_rows[-1]
+    retraction = dataclasses.replace(last, seq=last.seq + 1, type="retraction", event_id="sg", version=2,
+                                     recorded_at=stamp(), content="{}", prev_hash=last.hash)
+    rows = _rechained([*tiny_rows, retraction], {})
+    report = check_chain(rows)
+    assert (report.rows, report.headers, report.events, report.corrections, report.retractions) == (15, 1, 12, 1, 1)
+    assert report.problem is None and report.head == rows[-1].hash
+
+
 # --- reports/panel.py: the COW state-year export ------------------------------------------------------------
 
 JULY_LOG = textwrap.dedent("""\
