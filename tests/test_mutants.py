@@ -162,6 +162,47 @@ def test_a_branch_honours_a_reading_intervention(tmp_path):
     assert [s["event"] for s in branch.set_aside] == ["bra-suspended"]
 
 
+def _tiny_scenario(tmp_path, interventions: str) -> str:
+    return _write(tmp_path, "s.yaml", textwrap.dedent(f"""\
+        orgsim_scenario: 1
+        name: s
+        question: What if?
+        log: {TINY}
+        raised_by: [{{line: 1, quote: q, gloss: g}}]
+        expected: something
+        interventions:
+        """) + textwrap.indent(textwrap.dedent(interventions), "  "))
+
+
+def test_a_branch_moves_changes_inserts_and_removes_events(tmp_path):
+    """Each verb does what it says on the tiny log, and the branch lists what it did, in order."""
+    branch = build_branch(load_scenario(_tiny_scenario(tmp_path, """\
+        - {move: sg, to: "1996-03-01", why: later}
+        - {change: nld-back, set: {date: "2007"}}
+        - {insert: {id: ita-joins, date: "1999", kind: accession, actors: [ITA], target: TA, rationale: what if}}
+        - {remove: bel-joins-force}
+        """)))
+    log = branch.log
+    assert log.event("sg").date.text == "1996-03-01" and "scenario 's': move sg (later)" == log.event("sg").rationale
+    assert log.event("nld-back").date.text == "2007"
+    assert "bel-joins-force" not in log.by_id and log.event("ita-joins").derived_by == "scenario 's'"
+    assert [a["verb"] for a in branch.applied] == ["move", "change", "insert", "remove"]
+    members = {m["id"] for m in branch.history.at("2000").members(status="member")}
+    assert members == {"FRA", "DEU", "BEL", "NLD", "ITA"}
+
+
+def test_an_event_removed_twice_is_an_error_naming_the_line(tmp_path):
+    """The second intervention on a removed event is refused with the scenario's file and line."""
+    path = _tiny_scenario(tmp_path, """\
+        - {remove: sg}
+        - {move: sg, to: "1996"}
+        """)
+    from orgsim.events.errors import InputError
+
+    with pytest.raises(InputError, match=r"s\.yaml:9: .*move: event 'sg' was already removed"):
+        build_branch(load_scenario(path))
+
+
 def test_base_admitted_ignores_objections_from_states_that_are_not_members(csto):
     """Georgia left the CSTO in 1999 and the USA never joined: their objections in 2013 do not block a base."""
     ruling = base_admitted(csto.at("2013-01-01"), ["GEO", "USA"])
