@@ -429,6 +429,28 @@ def test_reconcile_reads_an_unknown_status_as_silent(run, tmp_path):
     assert blr == [("2000", "agree", "none", "none"), ("2001-2003", "a_silent", "(silent)", "none")]
 
 
+KAZ_LEAVES = textwrap.dedent("""\
+    - {id: kaz-leaves, date: "2002-06-01", kind: withdrawal, actors: [KAZ], target: XO,
+       sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+    """)
+
+
+@pytest.mark.parametrize("rule,runs", [
+    ("any", [("KAZ", "2000-2002", "agree"), ("KAZ", "2003", "disagree"), ("RUS", "2000-2003", "agree")]),
+    ("dec31", [("KAZ", "2000-2001", "agree"), ("KAZ", "2002-2003", "disagree"), ("RUS", "2000-2003", "agree")])])
+def test_reconcile_year_rules_on_a_mid_year_withdrawal(run, tmp_path, rule, runs):
+    """Kazakhstan leaves in June 2002 in A only: under 'any' 2002 still agrees, under 'dec31' it disagrees."""
+    a = _write(tmp_path, "a.yaml", RECONCILE_HEAD.format(id="a") + KAZ_LEAVES)
+    b = _write(tmp_path, "b.yaml", RECONCILE_HEAD.format(id="b"))
+    code, out, err = run("reconcile", a, b, "--year-rule", rule, "--format", "csv")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["state"], r["years"], r["verdict"]) for r in rows] == runs
+    kaz = next(r for r in rows if r["verdict"] == "disagree")
+    assert (kaz["a_status"], kaz["b_status"]) == ("withdrawn", "member")
+    assert kaz["a_source"] == "kaz-leaves (a.txt line 2)" and kaz["b_source"] == "xo-founded (b.txt line 1)"
+
+
 # --- events/canonical.py: the log hash ---------------------------------------------------------------------
 
 def _state_hash(run, path: str) -> str:
