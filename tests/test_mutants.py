@@ -398,6 +398,37 @@ def test_cow_export_counts_an_organization_founded_on_1_july_in_that_year(run, t
                    "705,2000,kazakhstan,0\n705,2001,kazakhstan,0\n705,2002,kazakhstan,1\n")
 
 
+STATUS_LOG = textwrap.dedent("""\
+    orgsim_log: 2
+    id: statuses
+    organization: SO
+    entities: {organizations: {SO: {name: Status Organization}}}
+    sources: {notes: {file: notes.txt}}
+    events:
+    - {id: so-founded, date: "2000-01-01", kind: org_founded, actors: [RUS], target: SO,
+       payload: {name: Status Organization, short: SO}, sources: [{source: notes, line: 1, quote: q, gloss: g}]}
+    - {id: ukr-observer, date: "2001-03", kind: observer_status, actors: [UKR], target: SO,
+       sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+    - {id: kaz-associate, date: "2001-03", kind: associate_status, actors: [KAZ], target: SO,
+       sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+    - {id: blr-unknown, date: "2002-02", kind: status_unknown, actors: [BLR], target: SO,
+       sources: [{source: notes, line: 4, quote: q, gloss: g}]}
+    - {id: so-dissolved, date: "2003-01-01", kind: org_dissolved, target: SO,
+       sources: [{source: notes, line: 5, quote: q, gloss: g}]}
+    """)
+
+
+def test_cow_export_codes_each_status_and_the_end_of_the_organization(run, tmp_path):
+    """COW's codebook: 1 full member, 2 associate, 3 observer, -9 missing, 0 none, -1 after dissolution."""
+    code, out, err = run("export", "--format", "cow-state-year", "--log", _write(tmp_path, "s.yaml", STATUS_LOG))
+    assert code == 0, err
+    assert out == ("ccode,year,state,so\n"
+                   "365,2000,russia,1\n365,2001,russia,1\n365,2002,russia,1\n365,2003,russia,-1\n"
+                   "369,2000,ukraine,0\n369,2001,ukraine,3\n369,2002,ukraine,3\n369,2003,ukraine,-1\n"
+                   "370,2000,belarus,0\n370,2001,belarus,0\n370,2002,belarus,-9\n370,2003,belarus,-1\n"
+                   "705,2000,kazakhstan,0\n705,2001,kazakhstan,2\n705,2002,kazakhstan,2\n705,2003,kazakhstan,-1\n")
+
+
 # --- reports/reconcile.py -----------------------------------------------------------------------------------
 
 RECONCILE_HEAD = textwrap.dedent("""\
