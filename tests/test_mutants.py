@@ -581,6 +581,16 @@ def test_content_json_cannot_carry_is_refused_in_a_sentence(value, message):
         canonical_json(value, "here")
 
 
+@pytest.mark.parametrize("value", [{"quote": "a\udc80b"}, ["\ud800"]])
+def test_text_that_cannot_be_utf8_is_refused_in_a_sentence(value):
+    """A lone surrogate (from a badly encoded argument) cannot be stored: one InputError naming where."""
+    from orgsim.events.canonical import canonical_json
+    from orgsim.events.errors import InputError
+
+    with pytest.raises(InputError, match=r"^here: cannot be written canonically \("):
+        canonical_json(value, "here")
+
+
 def test_the_log_hash_follows_file_order_and_every_event():
     """Swapping two events in the file, or dropping one, changes the hash; re-reading the same text does not."""
     from orgsim.events import load_log_text
