@@ -50,7 +50,10 @@ def _check(value: Any, where: str) -> None:
 
 def canonical_json(value: Any, where: str = "content") -> str:
     """The one byte-exact spelling of plain data: sorted keys, no spaces, UTF-8 kept readable."""
-    _check(value, where)
+    try:
+        _check(value, where)
+    except RecursionError:  # nesting too deep to walk: refused with a sentence, as json.dumps's would be
+        raise InputError(f"{where}: cannot be written canonically (nested too deeply)") from None
     try:
         text = json.dumps(thaw(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
         text.encode("utf-8")  # lone surrogates (from a badly encoded argument) cannot be stored

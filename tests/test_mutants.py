@@ -328,6 +328,15 @@ def test_a_rehashed_row_with_bad_content_is_named(tiny_rows, change, problem):
     assert found == f"{label} was changed: {problem}"
 
 
+def test_a_rehashed_row_nested_too_deep_is_named_not_a_traceback(tiny_rows):
+    """Content nested 100,000 deep (valid JSON, rehashed): verify names the row instead of crashing."""
+    from orgsim.events.store_verify import first_problem
+
+    deep = "[" * 100_000 + "]" * 100_000
+    assert first_problem(_rechained(tiny_rows, {6: {"content": deep}})) == \
+        "row 6 (event 'force', version 1) was changed: its content is not valid JSON"
+
+
 def test_removed_rows_are_counted_and_named(tiny_rows):
     """Two rows gone show as 'rows 5-6 removed'; the header gone shows as 'row 1 removed'."""
     from orgsim.events.store_verify import first_problem
@@ -588,6 +597,18 @@ def test_text_that_cannot_be_utf8_is_refused_in_a_sentence(value):
     from orgsim.events.errors import InputError
 
     with pytest.raises(InputError, match=r"^here: cannot be written canonically \("):
+        canonical_json(value, "here")
+
+
+def test_content_nested_too_deep_is_refused_in_a_sentence():
+    """Plain data nested thousands of levels deep is an InputError naming where, not a RecursionError."""
+    from orgsim.events.canonical import canonical_json
+    from orgsim.events.errors import InputError
+
+    value: list = []
+    for _ in range(5000):
+        value = [value]
+    with pytest.raises(InputError, match=r"^here: cannot be written canonically \(nested too deeply\)$"):
         canonical_json(value, "here")
 
 
