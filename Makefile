@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv clean bench
+.PHONY: demo test venv clean bench mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "orgsim needs Python 3.11+"'
@@ -35,6 +35,14 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	mkdir -p out
 	$(BIN)/python -m bench --markdown out/benchmarks.md
+
+# Mutation testing of the core with cosmic-ray (not in CI; resumable; report in docs/testing.md).
+# `make mutation MODULES="dates reconcile"` runs some modules; see tools/mutation.py.
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'cosmic-ray>=8.7'
+	$(BIN)/python tools/mutation.py $(MODULES)
+	$(BIN)/python tools/mutation.py --listed
+	$(BIN)/python tools/mutation.py --report
 
 clean:
 	rm -rf $(VENV) out

@@ -106,7 +106,9 @@ def _slow_canonical(value: Any, where: str) -> str:
         return json.dumps(plain, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
     except InputError:
         raise
-    except (ValueError, TypeError, RecursionError) as exc:
+    except RecursionError:  # nesting too deep to walk: refused with a sentence, as json.dumps's would be
+        raise InputError(f"{where}: cannot be written canonically (nested too deeply)") from None
+    except (ValueError, TypeError) as exc:
         raise InputError(f"{where}: cannot be written canonically ({exc})") from None
 
 

@@ -46,7 +46,7 @@ def _content_problem(r: Row) -> str | None:
         data = json.loads(r.content)
         if canonical_json(data) != r.content:
             return "its content is not in the canonical form it was stored in"
-    except (ValueError, InputError):
+    except (ValueError, InputError, RecursionError):  # RecursionError: nested too deep to read back
         return "its content is not valid JSON"
     if r.type not in ROW_TYPES:
         return f"its type {r.type!r} is not a row type"

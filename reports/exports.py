@@ -49,7 +49,11 @@ def organization_ids(history: History) -> set[str]:
 
 
 def is_state(ident: str, organizations: set[str]) -> bool:
-    """True for an ISO 3166-1 alpha-3 code that is not an organization's id (SCO is three letters too)."""
+    """True for an ISO 3166-1 alpha-3 code that is not an organization's id (SCO is three letters too).
+
+    >>> is_state("KAZ", {"SCO", "CSTO"}), is_state("SCO", {"SCO", "CSTO"}), is_state("kaz", set())
+    (True, False, False)
+    """
     return len(ident) == 3 and ident.isalpha() and ident.isupper() and ident not in organizations
 
 
@@ -78,7 +82,11 @@ def existence(history: History) -> dict[str, list[tuple[int, int]]]:
 
 
 def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Join touching or overlapping ``[start, end)`` spans (a renamed CST is still one organization)."""
+    """Join touching or overlapping ``[start, end)`` spans (a renamed CST is still one organization).
+
+    >>> merge([(5, 9), (1, 3), (3, 4), (8, 12)])
+    [(1, 4), (5, 12)]
+    """
     out: list[tuple[int, int]] = []
     for s, e in sorted(spans):
         if out and s <= out[-1][1]:

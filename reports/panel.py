@@ -39,7 +39,11 @@ MEASURED_ON = "07-01"
 
 
 def column_name(org: str) -> str:
-    """The organization's column: its id in lower case, as a plain identifier ("SHANGHAI-FIVE" → "shanghai_five")."""
+    """The organization's column: its id in lower case, as a plain identifier.
+
+    >>> column_name("SHANGHAI-FIVE"), column_name("CSTO")
+    ('shanghai_five', 'csto')
+    """
     return re.sub(r"[^a-z0-9_]", "_", org.lower())
 
 

@@ -116,7 +116,13 @@ def stop_workers(ex: ProcessPoolExecutor) -> None:
 
 
 def chunks(runs: int, workers: int) -> list[tuple[int, int]]:
-    """Cut runs into about four chunks per worker (at most 50 runs each), in run order."""
+    """Cut runs into about four chunks per worker (at most 50 runs each), in run order.
+
+    >>> chunks(10, 1)
+    [(0, 3), (3, 6), (6, 9), (9, 10)]
+    >>> len(chunks(1000, 2)), chunks(1000, 2)[-1]
+    (20, (950, 1000))
+    """
     size = max(1, min(50, math.ceil(runs / (4 * max(1, workers)))))
     return [(i, min(i + size, runs)) for i in range(0, runs, size)]
 

@@ -96,7 +96,11 @@ def first_day(year: int) -> int:
 
 
 def days_in(year: int) -> int:
-    """365 or 366."""
+    """365 or 366 (a century is a leap year only when divisible by 400).
+
+    >>> days_in(1999), days_in(2000), days_in(1900)
+    (365, 366, 365)
+    """
     return first_day(year + 1) - first_day(year)
 
 

@@ -9,10 +9,12 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import settings
 
-# CI runs the properties on a fixed seed so a run is reproducible; locally every run explores anew.
-settings.register_profile("ci", derandomize=True)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+# CI runs the properties on a fixed seed so a run is reproducible; locally every run explores anew
+# (and replays from .hypothesis/ what failed before). Test settings must not set `derandomize` or
+# `database` themselves: they inherit these (tests/test_fuzz.py checks it).
+settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("dev", derandomize=False)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 from orgsim.cli import cli
 from orgsim.engine.history import History

@@ -6,7 +6,8 @@ events whose dates are written at mixed precision (``1995``, ``1995-06``,
 ``1995-06-01~``, ``../1995-06``, ``1995-06-01/1995-07-02``) but never sort
 before an earlier event. Several events often fall on one day, so that order
 within a day is exercised. Every event is drawn from what the state allows at
-its date, mirroring ``engine/apply.py``.
+its date, mirroring ``engine/apply.py``, and every kind of
+``events/vocabulary.py`` can be drawn (``ALL_KINDS``; a test checks it).
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from hypothesis import strategies as st
 STATES = ("FRA", "DEU", "BEL", "NLD", "ITA", "ESP")
 ORGS = ("OA", "OB")
 ACTIVE = {"member", "signatory", "suspended"}
+SIDE = {"observer", "partner", "associate", "unknown"}
+#: Acts: recorded, no effect on the state (besides `statement`).
+ACTS = ("decision", "request", "proposal", "refusal", "treaty_invoked", "agreement_signed", "exercise", "operation",
+        "deployment")
 
 # Text that YAML must carry unchanged: quotes, colons, '#', Thai, line breaks, leading blanks.
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufeff"), min_size=1,
@@ -51,11 +56,13 @@ class _Model:
     """What the engine will hold, so that each drawn event is one it accepts."""
 
     def __init__(self, orgs: tuple[str, ...]) -> None:
-        self.orgs = {o: None for o in orgs}  # org -> None | "signed" | "in_force"
+        self.orgs = {o: None for o in orgs}  # org -> None | "signed" | "in_force" | "dissolved"
         self.status = {o: {} for o in orgs}  # org -> state -> status
         self.bodies: dict[str, str] = {}  # body id -> org
         self.forces: dict[str, set] = {}  # force id -> contributors
         self.rules: set[str] = set()
+        self.protocols: dict[str, str] = {}  # protocol id -> org, signed and not yet in force
+        self.charters: set[str] = set()  # orgs with a charter signed
         self.counter = 0
 
     def with_status(self, org: str, allowed: set) -> list[str]:
@@ -73,20 +80,32 @@ def _choices(m: _Model) -> list[tuple]:
         if status is None:
             out += [("treaty_signed", org, STATES), ("org_founded", org, STATES)]
             continue
+        if status == "dissolved":
+            continue
         if status == "signed":
             out.append(("treaty_in_force", org, ()))
         outside = [s for s in STATES if m.status[org].get(s) not in ACTIVE]
-        pairs = [("accession", outside), ("withdrawal", m.with_status(org, {"member", "signatory", "suspended"})),
+        candidates = [s for s in outside if m.status[org].get(s) not in SIDE]
+        pairs = [("accession", outside),
+                 ("withdrawal", m.with_status(org, {"member", "signatory", "suspended", "associate"})),
                  ("suspension", m.with_status(org, {"member"})),
                  ("readmission", m.with_status(org, {"withdrawn", "not_renewed", "suspended"})),
                  ("non_renewal", m.with_status(org, {"member", "signatory"})),
-                 ("observer_status", outside), ("status_ended", m.with_status(org, {"observer"})),
-                 ("chair", m.with_status(org, {"member"})), ("statement", STATES),
-                 ("body_created", ("-",)), ("office_appointment", ("-",)), ("rule_adopted", ("-",))]
+                 ("observer_status", candidates), ("partner_status", candidates), ("associate_status", candidates),
+                 ("status_unknown", outside), ("status_ended", m.with_status(org, SIDE)),
+                 ("membership_attested", m.with_status(org, {"member"})),
+                 ("chair", m.with_status(org, {"member"})), ("statement", STATES), ("act", STATES),
+                 ("body_created", ("-",)), ("office_appointment", ("-",)), ("rule_adopted", ("-",)),
+                 ("org_renamed", ("-",)), ("org_dissolved", ("-",)), ("protocol_signed", STATES),
+                 ("charter_signed", STATES), ("charter_in_force", ("-",) if org in m.charters else ()),
+                 ("armed_conflict", STATES), ("base_established", STATES)]
         out += [(k, org, c) for k, c in pairs if c]
         out += [("force_formed", org, ("-",))]
+    if m.protocols:
+        out.append(("protocol_in_force", None, tuple(sorted(m.protocols))))
     if m.bodies:
-        out.append(("body_dissolved", None, tuple(sorted(m.bodies))))
+        out += [("body_dissolved", None, tuple(sorted(m.bodies))), ("body_renamed", None, tuple(sorted(m.bodies))),
+                ("session", None, tuple(sorted(m.bodies)))]
     if m.forces:
         out += [("force_strength", None, tuple(sorted(m.forces))), ("force_disbanded", None, tuple(sorted(m.forces))),
                 ("force_contribution", None, tuple(sorted(m.forces)))]
@@ -124,9 +143,59 @@ def _event(draw, m: _Model, kind: str, org: str | None, cands: tuple) -> dict | 
                 m.status[org].pop(a, None)
             elif new != "same":
                 m.status[org][a] = new
+    elif kind in ("partner_status", "associate_status", "status_unknown"):
+        ev.update(target=org, actors=draw(st.lists(st.sampled_from(list(cands)), min_size=1, max_size=2, unique=True)))
+        for a in ev["actors"]:
+            m.status[org][a] = {"partner_status": "partner", "associate_status": "associate"}.get(kind, "unknown")
+    elif kind == "membership_attested":
+        # What the replay holds: a source that agrees (a disagreement is a finding, tested elsewhere).
+        ev.update(target=org, payload={"members": list(cands), "status": "member"})
     elif kind == "statement":
         ev.update(target=org, actors=draw(st.lists(st.sampled_from(STATES), max_size=2, unique=True)),
                   payload={"title": draw(TEXT)})
+    elif kind == "act":
+        ev.update(kind=draw(st.sampled_from(ACTS)), target=org,
+                  actors=draw(st.lists(st.sampled_from(STATES), max_size=2, unique=True)),
+                  payload={"what": draw(TEXT)})
+    elif kind == "org_renamed":
+        ev.update(target=org, payload={"name": f"Renamed {org} {m.new_id('')}", "short": org})
+    elif kind == "org_dissolved":
+        ev.update(target=org)
+        m.orgs[org] = "dissolved"
+        m.status[org] = {}
+        m.protocols = {p: o for p, o in m.protocols.items() if o != org}
+        m.charters.discard(org)
+    elif kind in ("protocol_signed", "charter_signed"):
+        actors = draw(st.lists(st.sampled_from(list(cands)), min_size=1, max_size=3, unique=True))
+        ev.update(org=org, target=org, actors=actors)
+        if kind == "protocol_signed":
+            pid = m.new_id(f"{org}.P")
+            ev["payload"] = {"protocol": pid, "title": f"Protocol {pid}"}
+            m.protocols[pid] = org
+        else:
+            ev["payload"] = {"name": f"Charter organization {org}", "short": org}
+            m.charters.add(org)
+    elif kind == "protocol_in_force":
+        pid = draw(st.sampled_from(list(cands)))
+        org = m.protocols.pop(pid)
+        ev.update(org=org, target=org, payload={"protocol": pid, "title": f"Protocol {pid}"})
+    elif kind == "charter_in_force":
+        ev.update(org=org, target=org, payload={"name": f"Charter organization {org}", "short": org})
+        m.charters.discard(org)
+    elif kind == "armed_conflict":
+        ev.update(actors=draw(st.lists(st.sampled_from(list(cands)), min_size=2, max_size=3, unique=True)))
+        if draw(st.booleans()):
+            ev["payload"] = {"ended": True}
+    elif kind == "base_established":
+        host, user = draw(st.lists(st.sampled_from(list(cands)), min_size=2, max_size=2, unique=True))
+        ev.update(actors=[host], payload={"user": user, "name": f"Base {m.new_id('')}"})
+    elif kind in ("body_renamed", "session"):
+        body = draw(st.sampled_from(list(cands)))
+        ev.update(org=m.bodies[body], target=body)
+        if kind == "body_renamed":
+            ev["payload"] = {"name": f"Body {body} renamed {m.new_id('')}"}
+        else:
+            ev["payload"] = {"absent": draw(st.lists(st.sampled_from(STATES), max_size=2, unique=True))}
     elif kind == "body_created":
         body = m.new_id(f"{org}.B")
         ev.update(target=body, payload={"name": f"Body {body}", "parent": org, "type": "council"})
@@ -195,13 +264,15 @@ def log_documents(draw, max_events: int = 14) -> dict:
         same_day_seq = same_day_seq + 1 if step == "same" else 0
         explicit_day = explicit_day and step == "same"
         choices = _choices(model)
+        if not choices:  # every organization dissolved: the log ends here
+            break
         # The first events found the organizations, so every later event has its organization.
         founding = [c for c in choices if c[0] in ("treaty_signed", "org_founded")]
         kind, org, cands = draw(st.sampled_from(founding or choices))
         ev = _event(draw, model, kind, org, cands)
         if ev is None:
             continue
-        ev = {"id": f"e{i}-{kind.replace('_', '-')}", "date": draw(st.sampled_from(_date_texts(day))), **ev}
+        ev = {"id": f"e{i}-{ev['kind'].replace('_', '-')}", "date": draw(st.sampled_from(_date_texts(day))), **ev}
         citation = draw(st.sampled_from(["sources", "sources", "sources", "provenance", "rationale"]))
         if citation == "sources":
             ev["sources"] = [{"source": "notes", "line": i + 1, "quote": draw(TEXT), "gloss": draw(TEXT)}]

@@ -86,4 +86,4 @@ def test_the_installed_console_script_runs():
                         text=True)
     assert ok.returncode == 0 and json.loads(ok.stdout)["members"]
     bad = subprocess.run(exe + ["state", "--at", "soon", "--log", TINY], capture_output=True, text=True)
-    assert bad.returncode == 2 and bad.stderr.startswith("orgsim: error: ")
+    assert bad.returncode == 2 and bad.stderr.startswith("orgsim: error: ") and "'soon'" in bad.stderr

@@ -3,11 +3,14 @@
 The documented errors are ``InputError`` (``LogError`` among them) and ``DateError``:
 the command line turns both into one line and exit status 2. Anything else (a
 TypeError, a KeyError, a RecursionError) would be a traceback for the user.
-Each run is derandomized, so CI sees the same inputs every time.
+Under CI (the ``CI`` variable set) each run is derandomized, so CI sees the same inputs every time;
+elsewhere every run explores new inputs (tests/conftest.py).
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import os
 
 from hypothesis import HealthCheck, given, settings
@@ -23,8 +26,7 @@ from orgsim.scenarios.load import load_scenario
 from .conftest import TINY
 from .strategies import dump, log_documents, log_texts, mangled_text, mutated
 
-FUZZ = settings(max_examples=300, deadline=None, derandomize=True, database=None,
-                suppress_health_check=list(HealthCheck))
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 DOCUMENTED = (InputError, DateError)
 
 
@@ -92,13 +94,60 @@ def test_scenarios_give_only_documented_errors(tmp_path, doc):
         pass
 
 
+@st.composite
+def valid_dates(draw) -> tuple[str, dt.date, dt.date]:
+    """A valid EDTF date at day, month or year precision, maybe qualified, with its first and last day.
+
+    The bounds come from the calendar (``calendar.monthrange``), not from the parser under test.
+    """
+    d = draw(st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(2200, 12, 31)))
+    precision = draw(st.sampled_from(["day", "month", "year"]))
+    if precision == "day":
+        text, first, last = d.isoformat(), d, d
+    elif precision == "month":
+        text = d.isoformat()[:7]
+        first, last = d.replace(day=1), d.replace(day=calendar.monthrange(d.year, d.month)[1])
+    else:
+        text, first, last = d.isoformat()[:4], dt.date(d.year, 1, 1), dt.date(d.year, 12, 31)
+    return text + draw(st.sampled_from(["", "~", "?", "%"])), first, last
+
+
+@st.composite
+def valid_ranges(draw) -> tuple[str, dt.date, dt.date]:
+    """``A/B`` with B not before A, or ``../B``: first day of A (of B when open), last day of B."""
+    (a, a_first, _a_last), (b, b_first, b_last) = draw(valid_dates()), draw(valid_dates())
+    if draw(st.booleans()):
+        return f"../{b}", b_first, b_last
+    if b_last < a_first:
+        (a, a_first), (b, b_last) = (b, b_first), (a, _a_last)
+    return f"{a}/{b}", a_first, b_last
+
+
 @FUZZ
-@given(st.one_of(st.text(max_size=30), st.from_regex(r"\A[0-9X.~?%/\-\[\],{}]{1,25}\Z")))
+@given(st.one_of(valid_dates(), valid_ranges()))
+def test_valid_dates_parse_to_their_calendar_bounds(case):
+    """A valid date or range parses; its first and last day are the calendar's; '~' and '%' mark it approximate."""
+    text, first, last = case
+    parsed = parse_date(text)
+    assert (parsed.first, parsed.last) == (first, last)
+    assert parsed.approximate == ("~" in text or "%" in text)
+    assert parsed.uncertain == ("?" in text or "%" in text)
+
+
+@FUZZ
+@given(st.one_of(valid_dates().map(lambda c: c[0]), valid_ranges().map(lambda c: c[0]), st.text(max_size=30),
+                 st.from_regex(r"\A[0-9X.~?%/\-\[\],{}]{1,25}\Z")))
 def test_any_date_text_is_a_date_or_a_date_error(text):
-    """A date the parser does not take is a DateError, never another exception, and takes no noticeable time."""
+    """A date the parser does not take is a DateError, never another exception; a date it takes is well formed."""
     for parse in (parse_date, parse_query_date):
         try:
             parsed = parse(text)
         except DateError:
             continue
         assert parsed.key and (parsed.upper is None or parsed.upper >= parsed.key or parsed.lower is None)
+
+
+def test_settings_are_derandomized_only_under_ci():
+    """The fuzz budget replays one fixed sequence under CI, and explores new inputs elsewhere."""
+    assert FUZZ.derandomize is bool(os.environ.get("CI"))
+    assert (FUZZ.database is None) is bool(os.environ.get("CI"))

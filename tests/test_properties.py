@@ -8,7 +8,8 @@ import os
 import subprocess
 import sys
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from orgsim.engine.history import History
 from orgsim.engine.order import order_issues
@@ -16,6 +17,7 @@ from orgsim.engine.replay import replay
 from orgsim.events import bundled_log_path, load_log
 from orgsim.events.dates import parse_date
 from orgsim.events.parse import load_log_text
+from orgsim.events.vocabulary import KINDS
 from orgsim.events.writer import dump_log, write_log
 from orgsim.scenarios.branch import build_branch
 from orgsim.scenarios.model import Scenario
@@ -23,8 +25,16 @@ from orgsim.scenarios.model import Scenario
 from .conftest import TINY
 from .strategies import dump, log_documents
 
-PROPERTY = settings(max_examples=120, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=list(HealthCheck))
+PROPERTY = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_the_log_strategy_generates_every_event_kind(kind):
+    """Every kind of the vocabulary occurs in some generated log, so the properties below meet it."""
+    doc = find(log_documents(max_events=30), lambda d: any(e["kind"] == kind for e in d["events"]),
+               settings=settings(max_examples=3000, database=None, deadline=None, phases=[Phase.generate],
+                                 suppress_health_check=list(HealthCheck)))  # the first log found: no shrinking
+    assert load_log_text(dump(doc), "generated.yaml").events
 
 
 def _logs():

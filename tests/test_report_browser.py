@@ -9,6 +9,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 from orgsim.engine.history import History
 from orgsim.reports.html import write_report
@@ -29,33 +31,51 @@ pytestmark = pytest.mark.skipif(
     CHROMIUM is None or CHROMEDRIVER is None,
     reason="needs Chromium and chromedriver (Debian: apt-get install chromium chromium-driver)")
 
+#: Longest wait for the page to show a state (a slow shared machine); a test waits for what it asserts.
+WAIT = 30
+
 #: Root in a container needs --no-sandbox; the rest keep the browser off the (closed) network.
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,1000"]
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    """A headless Chromium with the CSTO report open."""
-    out = tmp_path_factory.mktemp("report")
-    page = write_report(History.load_bundled("csto"), out)
+@pytest.fixture(scope="session")
+def report_page(tmp_path_factory):
+    """The CSTO report, written once."""
+    return write_report(History.load_bundled("csto"), tmp_path_factory.mktemp("report")).resolve().as_uri()
+
+
+@pytest.fixture
+def browser(report_page, tmp_path):
+    """A fresh headless Chromium with the CSTO report open and its script run (each test loads the page anew)."""
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM  # with both paths given, Selenium never looks for a driver online
-    for flag in FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
+    for flag in FLAGS + [f"--user-data-dir={tmp_path / 'chromium-profile'}"]:
         options.add_argument(flag)
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     try:
-        driver.get(page.resolve().as_uri())
+        driver.get(report_page)
+        # The page's script ends by showing the last day: until then a slide could be overwritten by it.
+        WebDriverWait(driver, WAIT).until(
+            lambda d: d.find_element(By.ID, "slider-date").get_attribute("data-iso"))
         yield driver
     finally:
         driver.quit()
 
 
-def slide_to(driver, iso: str) -> None:
-    """Set the slider as a drag does: change its value, then fire the 'input' event."""
+def slide_to(driver, iso: str, shown: str | None = None) -> None:
+    """Set the slider as a drag does (change its value, fire 'input'); wait until the page shows the day."""
     day = dt.date.fromisoformat(iso).toordinal()
     driver.execute_script("const s = document.getElementById('date-slider'); s.value = String(arguments[0]);"
                           "s.dispatchEvent(new Event('input', {bubbles: true}));", day)
+    shows(driver, shown or iso)
+
+
+def shows(driver, iso: str) -> None:
+    """Wait until the slider's date reads this day (the page renders the state in the same step)."""
+    WebDriverWait(driver, WAIT).until(
+        lambda d: d.find_element(By.ID, "slider-date").get_attribute("data-iso") == iso,
+        message=f"the page never showed {iso}")
 
 
 def member_statuses(driver) -> dict[str, str]:
@@ -82,6 +102,7 @@ def test_slider_moves_a_day_with_the_arrow_key_and_updates_forces(browser):
     crrf = browser.find_element(By.CSS_SELECTOR, '#forces tr[data-id="CSTO.CRRF"]')
     assert "BLR" not in crrf.text
     browser.find_element(By.ID, "date-slider").send_keys(Keys.ARROW_RIGHT)
+    shows(browser, "2009-10-20")
     assert browser.find_element(By.ID, "slider-date").text == "Tuesday, 20 October 2009 (2009-10-20)"
     crrf = browser.find_element(By.CSS_SELECTOR, '#forces tr[data-id="CSTO.CRRF"]')
     assert "BLR" in crrf.text
@@ -89,7 +110,7 @@ def test_slider_moves_a_day_with_the_arrow_key_and_updates_forces(browser):
 
 def test_slider_before_the_treaty_shows_no_members(browser):
     """Before the treaty is signed nothing exists; the page says so."""
-    slide_to(browser, "1990-01-01")  # clamped to the first day of the log
+    slide_to(browser, "1990-01-01", shown="1992-05-15")  # clamped to the first day of the log
     assert browser.find_element(By.ID, "slider-date").text.endswith("(1992-05-15)")
     slide_to(browser, "1992-05-15")
     assert set(member_statuses(browser).values()) == {"signatory"}
@@ -100,18 +121,23 @@ def test_search_filters_the_events_table(browser):
     rows = browser.find_elements(By.CSS_SELECTOR, "#event-table tbody tr")
     search = browser.find_element(By.ID, "event-search")
     search.send_keys("uzb-suspended")
+    WebDriverWait(browser, WAIT).until(EC.text_to_be_present_in_element((By.ID, "event-count"), f"1 of {len(rows)}"))
     visible = [r.get_attribute("data-event") for r in rows if r.is_displayed()]
     assert visible == ["uzb-suspended-2012"]
     assert browser.find_element(By.ID, "event-count").text == f"1 of {len(rows)} events"
     search.send_keys(Keys.CONTROL, "a")
     search.send_keys(Keys.BACKSPACE)
+    WebDriverWait(browser, WAIT).until(lambda d: sum(r.is_displayed() for r in rows) == len(rows))
     assert sum(r.is_displayed() for r in rows) == len(rows)
 
 
 def test_sorting_by_line(browser):
     """Clicking the Line heading sorts the events by source line."""
     browser.find_element(By.XPATH, "//table[@id='event-table']//th/button[text()='Line']").click()
-    lines = [c.get_attribute("data-sort") for c in
-             browser.find_elements(By.CSS_SELECTOR, "#event-table tbody tr td:nth-child(6)")]
-    numbers = [int(v) for v in lines if v]
-    assert numbers == sorted(numbers) and len(numbers) > 100
+
+    def numbers(d) -> list[int]:
+        cells = d.find_elements(By.CSS_SELECTOR, "#event-table tbody tr td:nth-child(6)")
+        return [int(v) for v in (c.get_attribute("data-sort") for c in cells) if v]
+
+    WebDriverWait(browser, WAIT).until(lambda d: numbers(d) == sorted(numbers(d)), message="never sorted by line")
+    assert len(numbers(browser)) > 100

@@ -252,10 +252,11 @@ def test_the_projection_says_how_its_hazards_were_estimated(run):
                                   ("-o", "chart.txt"), ("-o", "no/such/folder/chart.png"),
                                   ("--workers", "2", "--scheduler", "tcp://127.0.0.1:1")])
 def test_bad_arguments_are_one_line_errors(run, args):
-    """A bad --runs, --workers, --seed or -o ends with one line on stderr and exit status 2."""
+    """A bad --runs, --workers, --seed or -o ends with one line naming the option, and exit status 2."""
     code, out, err = run("scenario", "run", FUTURE, *args)
     assert code == 2 and out == ""
-    assert err.startswith("orgsim: error: ") and err.count("\n") == 1
+    assert err.startswith(f"orgsim: error: {args[0]} ") and err.count("\n") == 1
+    assert all(a in err for a in args if a.startswith("-")) and (len(args) > 2 or args[1] in err), err
 
 
 def test_a_horizon_before_the_fork_is_refused(run, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 
@@ -32,10 +33,24 @@ def test_the_log_hash_is_the_same_for_the_same_content(tmp_path):
     assert log_hash(load_log(str(reformatted))) == h != log_hash(load_log(str(changed)))
 
 
-def test_state_json_carries_the_log_hash(run):
-    """`state --format json` has a top-level log_hash, the log's head hash."""
-    _, out, _ = run("state", "--at", "2000", "--log", TINY, "--format", "json")
-    assert json.loads(out)["log_hash"] == log_hash(load_log(TINY))
+def test_state_json_carries_the_log_hash(run, tmp_path):
+    """`state --format json` has a top-level log_hash: the documented chain, computed here by hand."""
+    path = tmp_path / "two.yaml"
+    path.write_text("orgsim_log: 2\nid: two\ntitle: Two events\norganization: TA\n"
+                    "entities: {organizations: {TA: {name: T}}}\nsources: {n: {file: n.txt}}\nevents:\n"
+                    "- {id: a, date: '1990', kind: org_founded, actors: [FRA], target: TA, rationale: r}\n"
+                    "- {id: b, date: '1991-05', kind: accession, actors: [DEU], target: TA, confidence: low,"
+                    " rationale: s}\n", encoding="utf-8")
+    chain = "0" * 64
+    for text in ('{"conflicts":[],"entities":{"organizations":{"TA":{"name":"T"}}},"id":"two","organization":"TA",'
+                 '"orgsim_log":2,"sources":{"n":{"file":"n.txt"}},"texts":[],"title":"Two events"}',
+                 '{"actors":["FRA"],"date":"1990","id":"a","kind":"org_founded","org":"TA","rationale":"r",'
+                 '"target":"TA"}',
+                 '{"actors":["DEU"],"confidence":"low","date":"1991-05","id":"b","kind":"accession","org":"TA",'
+                 '"rationale":"s","target":"TA"}'):
+        chain = hashlib.sha256(f"{chain}\n{text}".encode("utf-8")).hexdigest()
+    _, out, _ = run("state", "--at", "2000", "--log", str(path), "--format", "json")
+    assert json.loads(out)["log_hash"] == chain
 
 
 def test_reports_and_exports_record_the_log_hash():

@@ -1,0 +1,628 @@
+"""Tests written against mutants that survived the suite (docs/testing.md): each asserts what a user sees.
+
+Expected values come from hand-written fixtures and known facts (the EDTF specification, COW's codebook,
+the chain rule documented in events/canonical.py), never from the function under test.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import io
+import json
+import re
+import textwrap
+
+import pytest
+
+from orgsim.engine.history import History
+from orgsim.events import load_log
+from orgsim.events.dates import DateError, parse_date
+from orgsim.events.store import Store
+from orgsim.events.store_rows import Entry, row_hash
+from orgsim.events.store_view import import_entries, store_rows
+from orgsim.scenarios.branch import build_branch
+from orgsim.scenarios.load import load_scenario
+from orgsim.scenarios.rules import base_admitted
+
+from .conftest import TINY
+
+
+def _write(tmp_path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+# --- events/dates.py -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["1995%", "1995-06%", "1995-06-01%"])
+def test_percent_marks_a_date_approximate_and_uncertain(text):
+    """EDTF level 1: '%' means both approximate and uncertain, at any precision."""
+    d = parse_date(text)
+    assert (d.approximate, d.uncertain) == (True, True)
+
+
+def test_percent_on_one_side_makes_a_range_approximate():
+    """A range with '%' on its start is approximate and uncertain; the same range without it is neither."""
+    assert (parse_date("1995%/1997").approximate, parse_date("1995%/1997").uncertain) == (True, True)
+    assert (parse_date("1995/1997").approximate, parse_date("1995/1997").uncertain) == (False, False)
+
+
+def test_a_range_may_end_inside_its_start_year():
+    """`2009/2009-06` is the first half of 2009: accepted, from 1 January to 30 June."""
+    d = parse_date("2009/2009-06")
+    assert (d.first.isoformat(), d.last.isoformat(), d.precision) == ("2009-01-01", "2009-06-30", "range")
+
+
+def test_a_range_ending_before_its_start_is_refused():
+    """`2009-07/2009-06` ends before it starts; `2009-06/2009-06` (one month) is fine."""
+    with pytest.raises(DateError, match="ends before it starts"):
+        parse_date("2009-07/2009-06")
+    assert parse_date("2009-06/2009-06").last.isoformat() == "2009-06-30"
+
+
+def test_a_range_of_one_day_is_accepted():
+    """`2009-06-01/2009-06-01` starts and ends on the same day: a valid range of one day."""
+    d = parse_date("2009-06-01/2009-06-01")
+    assert (d.first.isoformat(), d.last.isoformat()) == ("2009-06-01", "2009-06-01")
+
+
+def test_open_ranges_keep_their_known_side():
+    """`../2009-06` (attested by June 2009) applies from 1 June; `2009-06/..` has no last day; `../..` is refused."""
+    before = parse_date("../2009-06")
+    assert (before.first.isoformat(), before.last.isoformat(), before.lower) == ("2009-06-01", "2009-06-30", None)
+    after = parse_date("2009-06/..")
+    assert (after.first.isoformat(), after.last) == ("2009-06-01", None)
+    with pytest.raises(DateError, match="^'../..' is open at both ends$"):
+        parse_date("../..")
+
+
+def test_a_parsed_date_cannot_be_changed_for_every_caller():
+    """Dates are cached and shared between callers, so a parsed date refuses to be changed."""
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        parse_date("1993").key = 0  # type: ignore[misc]
+    assert parse_date("1993").first.isoformat() == "1993-01-01"
+
+
+@pytest.mark.parametrize("text", ["2009-12-32", "2009-11-31", "2009-02-29"])
+def test_an_impossible_day_is_refused_as_out_of_range(text):
+    """December has 31 days, November 30, February 2009 28: the error says the day is out of range."""
+    with pytest.raises(DateError, match=f"^'{text}' is not a valid date: day is out of range for month$"):
+        parse_date(text)
+
+
+@pytest.mark.parametrize("value", [None, 1993, "", "   "])
+def test_a_date_that_is_not_text_or_is_blank_is_refused_in_one_sentence(value):
+    """A missing, numeric or blank date is a DateError quoting it, never an AttributeError."""
+    with pytest.raises(DateError, match=f"^{re.escape(repr(value))} is not a date$"):
+        parse_date(value)
+
+
+@pytest.mark.parametrize("text", ["1000", "2200", "1000-21", "2200-24"])
+def test_the_first_and_last_supported_years_are_accepted(text):
+    """Years 1000 and 2200 are inside the documented range, on the plain and the EDTF (season) paths."""
+    assert parse_date(text).first.year in (1000, 2200)
+
+
+@pytest.mark.parametrize("text", ["0999", "2201", "0999-21", "2300-21"])
+def test_years_outside_1000_2200_are_refused_on_every_path(text):
+    """A typo'd year is refused whether the date is plain or a season read by the EDTF library."""
+    with pytest.raises(DateError, match=f"^'{text}' is outside the years 1000-2200$"):
+        parse_date(text)
+
+
+@pytest.mark.parametrize("text,precision", [("[1990-06-01..1990-06-15]", "range"),
+                                            ("[1990-01-01..1990-12-15]", "range"),
+                                            ("[1990-02-02..1990-12-31]", "range"), ("1990-06-XX", "month"),
+                                            ("1990-XX", "year"), ("199X", "decade")])
+def test_an_edtf_span_is_a_month_or_year_only_when_it_covers_it_whole(text, precision):
+    """Half of June is a range, not June; 1 January to 15 December is a range, not the year."""
+    assert parse_date(text).precision == precision
+
+
+@pytest.mark.parametrize("text,approximate,uncertain", [("199X?", False, True), ("199X~", True, False),
+                                                        ("199X%", True, True), ("199X", False, False)])
+def test_qualifiers_on_an_edtf_date(text, approximate, uncertain):
+    """On the EDTF path too: '?' uncertain, '~' approximate, '%' both."""
+    d = parse_date(text)
+    assert (d.approximate, d.uncertain) == (approximate, uncertain)
+
+
+def test_a_date_text_of_64_characters_is_read_and_of_65_refused_unread():
+    """The length limit is 64: 64 characters reach the parser, 65 are refused by their length."""
+    with pytest.raises(DateError, match="is not a valid EDTF date$"):
+        parse_date("x" * 64)
+    with pytest.raises(DateError, match="65 characters, more than 64$"):
+        parse_date("x" * 65)
+
+
+# --- scenarios/branch.py and rules.py -------------------------------------------------------------------
+
+def test_a_branch_honours_a_reading_intervention(tmp_path):
+    """`reading: c-exit, choose: withdrew` makes NLD withdrawn in 2006; the baseline keeps it suspended."""
+    path = _write(tmp_path, "reading.yaml", textwrap.dedent(f"""\
+        orgsim_scenario: 1
+        name: reading
+        question: What if the withdrawal reading is the true one?
+        log: {TINY}
+        raised_by: [{{line: 10, quote: withdrew, gloss: withdrew}}]
+        expected: NLD withdrawn in 2006
+        interventions:
+          - {{reading: c-exit, choose: withdrew}}
+        """))
+    branch = build_branch(load_scenario(path))
+
+    def nld(history):
+        return {m["id"]: m["status"] for m in history.at("2006-06-01").members()}.get("NLD")
+
+    assert nld(branch.baseline) == "suspended"
+    assert nld(branch.history) == "withdrawn"
+    assert [s["event"] for s in branch.set_aside] == ["bra-suspended"]
+
+
+def _tiny_scenario(tmp_path, interventions: str) -> str:
+    return _write(tmp_path, "s.yaml", textwrap.dedent(f"""\
+        orgsim_scenario: 1
+        name: s
+        question: What if?
+        log: {TINY}
+        raised_by: [{{line: 1, quote: q, gloss: g}}]
+        expected: something
+        interventions:
+        """) + textwrap.indent(textwrap.dedent(interventions), "  "))
+
+
+def test_a_branch_moves_changes_inserts_and_removes_events(tmp_path):
+    """Each verb does what it says on the tiny log, and the branch lists what it did, in order."""
+    branch = build_branch(load_scenario(_tiny_scenario(tmp_path, """\
+        - {move: sg, to: "1996-03-01", why: later}
+        - {change: nld-back, set: {date: "2007"}}
+        - {insert: {id: ita-joins, date: "1999", kind: accession, actors: [ITA], target: TA, rationale: what if}}
+        - {remove: bel-joins-force}
+        """)))
+    log = branch.log
+    assert log.event("sg").date.text == "1996-03-01" and "scenario 's': move sg (later)" == log.event("sg").rationale
+    assert log.event("nld-back").date.text == "2007"
+    assert "bel-joins-force" not in log.by_id and log.event("ita-joins").derived_by == "scenario 's'"
+    assert [a["verb"] for a in branch.applied] == ["move", "change", "insert", "remove"]
+    members = {m["id"] for m in branch.history.at("2000").members(status="member")}
+    assert members == {"FRA", "DEU", "BEL", "NLD", "ITA"}
+
+
+def test_an_event_removed_twice_is_an_error_naming_the_line(tmp_path):
+    """The second intervention on a removed event is refused with the scenario's file and line."""
+    path = _tiny_scenario(tmp_path, """\
+        - {remove: sg}
+        - {move: sg, to: "1996"}
+        """)
+    from orgsim.events.errors import InputError
+
+    with pytest.raises(InputError, match=r"s\.yaml:9: .*move: event 'sg' was already removed"):
+        build_branch(load_scenario(path))
+
+
+def test_base_admitted_ignores_objections_from_states_that_are_not_members(csto):
+    """Georgia left the CSTO in 1999 and the USA never joined: their objections in 2013 do not block a base."""
+    ruling = base_admitted(csto.at("2013-01-01"), ["GEO", "USA"])
+    assert ruling.allowed and ruling.reason == "no member objected"
+
+
+def test_base_admitted_names_the_objecting_member(csto):
+    """Armenia, a member, objects alongside the USA: refused, naming Armenia alone and the rule."""
+    ruling = base_admitted(csto.at("2013-01-01"), ["USA", "ARM"])
+    assert not ruling.allowed
+    assert ruling.reason == "ARM objected formally (CSTO.R.THIRD-COUNTRY-BASES)"
+
+
+def test_participation_consensus_on_the_tiny_council(tiny):
+    """TA.R.CONSENSUS (1994) covers TA.COUNCIL: a member's absence blocks it when strict, and only then."""
+    from orgsim.scenarios.rules import decision_adopted
+
+    state = tiny.at("1995-06-01")
+    blocked = decision_adopted(state, "TA.COUNCIL", ["NLD", "ITA"], "strict")
+    assert not blocked.allowed and blocked.rule == "TA.R.CONSENSUS"
+    assert blocked.reason == "NLD did not take part, which under TA.R.CONSENSUS means no consent"
+    assert decision_adopted(state, "TA.COUNCIL", ["NLD"], "recorded") == \
+        type(blocked)(True, None, "the rule is not applied strictly")
+    assert decision_adopted(state, "TA.COUNCIL", ["ITA"], "strict").reason == "every member took part"
+    assert decision_adopted(state, "TA.OTHER", ["NLD"], "strict").allowed  # the rule names only the council
+    assert decision_adopted(tiny.at("1993-06-01"), "TA.COUNCIL", ["NLD"], "strict").allowed  # before the rule
+
+
+def test_switching_a_rule_off_removes_its_events_and_says_so(tiny):
+    """`rule: TA.R.CONSENSUS, mode: off` drops the adoption and reports it; other modes keep the events."""
+    from orgsim.scenarios.rules import apply_rule_switches
+
+    events, derived, removed = apply_rule_switches(tiny.log, list(tiny.log.events), {"TA.R.CONSENSUS": "off"})
+    assert "consensus" not in {e.id for e in events} and len(events) == len(tiny.log.events) - 1
+    assert removed == [{"event": "consensus", "reason": "rule TA.R.CONSENSUS switched off"}] and derived == []
+    kept, _d, gone = apply_rule_switches(tiny.log, list(tiny.log.events), {"TA.R.CONSENSUS": "recorded"})
+    assert [e.id for e in kept] == [e.id for e in tiny.log.events] and gone == []
+
+
+def test_force_use_follows_the_rule_in_force(csto):
+    """CSTO's criterion (allowed: external border violation; excluded: internal unrest), and before it any use."""
+    from orgsim.scenarios.rules import force_use_allowed
+
+    state = csto.at("2012-01-01")
+    assert force_use_allowed(state, "external_border_violation").allowed
+    refused = force_use_allowed(state, "internal_unrest")
+    assert not refused.allowed and refused.reason.startswith("internal unrest does not meet ")
+    assert not force_use_allowed(state, "coup").allowed  # neither allowed nor excluded: not allowed
+    assert force_use_allowed(csto.at("1995-01-01"), "coup").reason == "no rule in force excludes it"
+
+
+# --- events/store_verify.py ----------------------------------------------------------------------------
+
+def _rechained(rows, changes: dict[int, dict]):
+    """The rows with some fields changed and every hash recomputed, as a forger would (unchanged rows keep theirs)."""
+    out = []
+    for r in rows:
+        r = dataclasses.replace(r, **changes.get(r.seq, {}))
+        if out:
+            r = dataclasses.replace(r, prev_hash=out[-1].hash)
+        out.append(dataclasses.replace(r, hash=row_hash(r.prev_hash, r.type, r.event_id, r.version, r.recorded_at,
+                                                          r.content)))
+    return out
+
+
+@pytest.fixture
+def tiny_rows(tmp_path):
+    """The rows of a store holding the tiny log, then a correction of event 'force' (version 2)."""
+    path = str(tmp_path / "tiny.sqlite")
+    with Store.create(path) as store:
+        store.append(import_entries(None, load_log(TINY)), 0)
+        force = next(r for r in store.rows() if r.event_id == "force")
+        store.append([Entry("correction", "force", {**force.data, "note": "strength revised"})], store.version)
+    return store_rows(path)
+
+
+def _verify(run, tmp_path, rows):
+    path = str(tmp_path / "forged.sqlite")
+    with Store.create(path) as store:
+        store.restore(rows)
+    return run("verify", path)
+
+
+def test_verify_detects_a_backdated_row(run, tmp_path, tiny_rows):
+    """Row 6 re-recorded in 2001 and the chain rehashed: verify exits 1 naming row 6 as backdated."""
+    forged = _rechained(tiny_rows, {6: {"recorded_at": "2001-01-01T00:00:00.000000Z"}})
+    code, out, err = _verify(run, tmp_path, forged)
+    assert code == 1 and out == ""
+    assert err.strip().endswith("forged.sqlite: row 6 (event 'force', version 1) was recorded before the row it "
+                                "follows: the rows were reordered or backdated")
+
+
+def test_verify_detects_a_skipped_version(run, tmp_path, tiny_rows):
+    """The correction relabelled version 3 and the chain rehashed: verify exits 1, version 2 is missing."""
+    last = tiny_rows[-1].seq
+    forged = _rechained(tiny_rows, {last: {"version": 3}})
+    code, out, err = _verify(run, tmp_path, forged)
+    assert code == 1 and out == ""
+    assert err.strip().endswith(f"forged.sqlite: row {last} (event 'force', version 3) follows version 1: "
+                                "a version was removed or the rows were reordered")
+
+
+def test_verify_accepts_the_untouched_rows(run, tmp_path, tiny_rows):
+    """The same rows restored unchanged verify: 1 header, 12 events, 1 correction."""
+    code, out, _ = _verify(run, tmp_path, tiny_rows)
+    assert code == 0 and "14 rows (1 header, 12 events, 1 corrections, 0 retractions), chain intact" in out
+
+
+@pytest.mark.parametrize("change,problem", [
+    ({"content": '{"id": "force"}'}, "its content is not in the canonical form it was stored in"),
+    ({"content": '{"id":"force"'}, "its content is not valid JSON"),
+    ({"content": '{"id":"council"}'}, "its content names another event"),
+    ({"type": "note"}, "its type 'note' is not a row type"),
+    ({"content": 7}, "its content is not text")])
+def test_a_rehashed_row_with_bad_content_is_named(tiny_rows, change, problem):
+    """A forger who recomputes every hash still cannot store content the store would not have written."""
+    from orgsim.events.store_verify import first_problem
+
+    found = first_problem(_rechained(tiny_rows, {6: change}) if "content" not in change or
+                          isinstance(change["content"], str) else
+                          [*tiny_rows[:5], dataclasses.replace(tiny_rows[5], **change), *tiny_rows[6:]])
+    label = "row 6 (note 'force', version 1)" if change.get("type") == "note" else "row 6 (event 'force', version 1)"
+    assert found == f"{label} was changed: {problem}"
+
+
+def test_a_rehashed_row_nested_too_deep_is_named_not_a_traceback(tiny_rows):
+    """Content nested 100,000 deep (valid JSON, rehashed): verify names the row instead of crashing."""
+    from orgsim.events.store_verify import first_problem
+
+    deep = "[" * 100_000 + "]" * 100_000
+    assert first_problem(_rechained(tiny_rows, {6: {"content": deep}})) == \
+        "row 6 (event 'force', version 1) was changed: its content is not valid JSON"
+
+
+def test_removed_rows_are_counted_and_named(tiny_rows):
+    """Two rows gone show as 'rows 5-6 removed'; the header gone shows as 'row 1 removed'."""
+    from orgsim.events.store_verify import first_problem
+
+    assert first_problem([r for r in tiny_rows if r.seq not in (5, 6)]) == (
+        "rows 5-6 removed: the chain goes from row 4 (event 'ta-in-force', version 1) to row 7 "
+        "(event 'bel-joins-force', version 1)")
+    assert first_problem(tiny_rows[1:]) == "row 1 removed: the chain goes to row 2 (event 'ta-signed', version 1)"
+
+
+def test_a_chain_that_starts_with_an_event_has_lost_its_header(tiny_rows):
+    """The header dropped and every row renumbered and rehashed: the first row is named as not the header."""
+    from orgsim.events.store_verify import first_problem
+
+    rows = [dataclasses.replace(r, seq=r.seq - 1) for r in tiny_rows[1:]]
+    rows = _rechained([dataclasses.replace(rows[0], prev_hash="0" * 64), *rows[1:]], {})
+    assert first_problem(rows) == ("row 1 (event 'ta-signed', version 1) should be the log's header: "
+                                   "the header was removed")
+
+
+def test_a_row_out_of_place_is_named(tiny_rows):
+    """A row numbered like an earlier one is out of place."""
+    from orgsim.events.store_verify import first_problem
+
+    rows = [*tiny_rows[:4], dataclasses.replace(tiny_rows[4], seq=3), *tiny_rows[5:]]
+    assert first_problem(rows) == "row 3 (event 'council', version 1) is out of place: row 5 was expected here"
+
+
+def test_check_chain_counts_each_kind_of_row(tiny_rows):
+    """1 header, 12 events, 1 correction, and a retraction appended: 15 rows, each counted once."""
+    from orgsim.events.store_rows import stamp
+    from orgsim.events.store_verify import check_chain
+
+    last = tiny_rows[-1]
+    retraction = dataclasses.replace(last, seq=last.seq + 1, type="retraction", event_id="sg", version=2,
+                                     recorded_at=stamp(), content="{}", prev_hash=last.hash)
+    rows = _rechained([*tiny_rows, retraction], {})
+    report = check_chain(rows)
+    assert (report.rows, report.headers, report.events, report.corrections, report.retractions) == (15, 1, 12, 1, 1)
+    assert report.problem is None and report.head == rows[-1].hash
+
+
+# --- reports/panel.py: the COW state-year export ------------------------------------------------------------
+
+JULY_LOG = textwrap.dedent("""\
+    orgsim_log: 2
+    id: july
+    organization: JO
+    entities: {organizations: {JO: {name: July Organization}}}
+    sources: {notes: {file: notes.txt}}
+    events:
+    - {id: jo-founded, date: "2000-07-01", kind: org_founded, actors: [RUS, BLR], target: JO,
+       payload: {name: July Organization, short: JO}, sources: [{source: notes, line: 1, quote: q, gloss: g}]}
+    - {id: kaz-joins, date: "2002-03-01", kind: accession, actors: [KAZ], target: JO,
+       sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+    """)
+
+
+def test_cow_export_counts_an_organization_founded_on_1_july_in_that_year(run, tmp_path):
+    """COW measures on 1 July: founded that very day, the founders are members (1) in 2000, not -1."""
+    code, out, err = run("export", "--format", "cow-state-year", "--log", _write(tmp_path, "july.yaml", JULY_LOG))
+    assert code == 0, err
+    # COW's state-year file: ccode (Russia 365, Belarus 370, Kazakhstan 705), the state's name in lower case,
+    # then 1 full member, 0 no membership, -1 the organization does not exist.
+    assert out == ("ccode,year,state,jo\n"
+                   "365,2000,russia,1\n365,2001,russia,1\n365,2002,russia,1\n"
+                   "370,2000,belarus,1\n370,2001,belarus,1\n370,2002,belarus,1\n"
+                   "705,2000,kazakhstan,0\n705,2001,kazakhstan,0\n705,2002,kazakhstan,1\n")
+
+
+STATUS_LOG = textwrap.dedent("""\
+    orgsim_log: 2
+    id: statuses
+    organization: SO
+    entities: {organizations: {SO: {name: Status Organization}}}
+    sources: {notes: {file: notes.txt}}
+    events:
+    - {id: so-founded, date: "2000-01-01", kind: org_founded, actors: [RUS], target: SO,
+       payload: {name: Status Organization, short: SO}, sources: [{source: notes, line: 1, quote: q, gloss: g}]}
+    - {id: ukr-observer, date: "2001-03", kind: observer_status, actors: [UKR], target: SO,
+       sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+    - {id: kaz-associate, date: "2001-03", kind: associate_status, actors: [KAZ], target: SO,
+       sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+    - {id: blr-unknown, date: "2002-02", kind: status_unknown, actors: [BLR], target: SO,
+       sources: [{source: notes, line: 4, quote: q, gloss: g}]}
+    - {id: so-dissolved, date: "2003-01-01", kind: org_dissolved, target: SO,
+       sources: [{source: notes, line: 5, quote: q, gloss: g}]}
+    """)
+
+
+def test_cow_export_codes_each_status_and_the_end_of_the_organization(run, tmp_path):
+    """COW's codebook: 1 full member, 2 associate, 3 observer, -9 missing, 0 none, -1 after dissolution."""
+    code, out, err = run("export", "--format", "cow-state-year", "--log", _write(tmp_path, "s.yaml", STATUS_LOG))
+    assert code == 0, err
+    assert out == ("ccode,year,state,so\n"
+                   "365,2000,russia,1\n365,2001,russia,1\n365,2002,russia,1\n365,2003,russia,-1\n"
+                   "369,2000,ukraine,0\n369,2001,ukraine,3\n369,2002,ukraine,3\n369,2003,ukraine,-1\n"
+                   "370,2000,belarus,0\n370,2001,belarus,0\n370,2002,belarus,-9\n370,2003,belarus,-1\n"
+                   "705,2000,kazakhstan,0\n705,2001,kazakhstan,2\n705,2002,kazakhstan,2\n705,2003,kazakhstan,-1\n")
+
+
+# --- reports/reconcile.py -----------------------------------------------------------------------------------
+
+RECONCILE_HEAD = textwrap.dedent("""\
+    orgsim_log: 2
+    id: {id}
+    organization: XO
+    entities: {{organizations: {{XO: {{name: X Organization}}}}}}
+    sources: {{notes: {{file: {id}.txt}}}}
+    events:
+    - {{id: xo-founded, date: "2000-03-01", kind: org_founded, actors: [RUS, KAZ], target: XO,
+       payload: {{name: X Organization, short: XO}}, sources: [{{source: notes, line: 1, quote: q, gloss: g}}]}}
+    - {{id: end, date: "2003-05-01", kind: statement, actors: [RUS], target: XO, payload: {{title: t}},
+       sources: [{{source: notes, line: 3, quote: q, gloss: g}}]}}
+    """)
+UNKNOWN = textwrap.dedent("""\
+    - {id: blr-unknown, date: "2001-02-01", kind: status_unknown, actors: [BLR], target: XO,
+       sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+    """)
+
+
+def test_reconcile_reads_an_unknown_status_as_silent(run, tmp_path):
+    """Side A codes Belarus unknown from 2001, side B never names it: 2000 agrees (none), 2001-2003 A is silent."""
+    a = _write(tmp_path, "a.yaml", RECONCILE_HEAD.format(id="a") + UNKNOWN)
+    b = _write(tmp_path, "b.yaml", RECONCILE_HEAD.format(id="b"))
+    code, out, err = run("reconcile", a, b, "--format", "csv")
+    assert code == 0, err
+    blr = [(r["years"], r["verdict"], r["a_status"], r["b_status"]) for r in csv.DictReader(io.StringIO(out))
+           if r["state"] == "BLR"]
+    assert blr == [("2000", "agree", "none", "none"), ("2001-2003", "a_silent", "(silent)", "none")]
+
+
+KAZ_LEAVES = textwrap.dedent("""\
+    - {id: kaz-leaves, date: "2002-06-01", kind: withdrawal, actors: [KAZ], target: XO,
+       sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+    """)
+
+
+@pytest.mark.parametrize("rule,runs", [
+    ("any", [("KAZ", "2000-2002", "agree"), ("KAZ", "2003", "disagree"), ("RUS", "2000-2003", "agree")]),
+    ("dec31", [("KAZ", "2000-2001", "agree"), ("KAZ", "2002-2003", "disagree"), ("RUS", "2000-2003", "agree")])])
+def test_reconcile_year_rules_on_a_mid_year_withdrawal(run, tmp_path, rule, runs):
+    """Kazakhstan leaves in June 2002 in A only: under 'any' 2002 still agrees, under 'dec31' it disagrees."""
+    a = _write(tmp_path, "a.yaml", RECONCILE_HEAD.format(id="a") + KAZ_LEAVES)
+    b = _write(tmp_path, "b.yaml", RECONCILE_HEAD.format(id="b"))
+    code, out, err = run("reconcile", a, b, "--year-rule", rule, "--format", "csv")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["state"], r["years"], r["verdict"]) for r in rows] == runs
+    kaz = next(r for r in rows if r["verdict"] == "disagree")
+    assert (kaz["a_status"], kaz["b_status"]) == ("withdrawn", "member")
+    assert kaz["a_source"] == "kaz-leaves (a.txt line 2)" and kaz["b_source"] == "xo-founded (b.txt line 1)"
+
+
+# --- events/canonical.py: the log hash ---------------------------------------------------------------------
+
+def _state_hash(run, path: str) -> str:
+    code, out, err = run("state", "--at", "2009", "--format", "json", "--log", path)
+    assert code == 0, err
+    return json.loads(out)["log_hash"]
+
+
+def test_changing_a_conflicts_default_reading_changes_the_log_hash(run, tmp_path):
+    """The header is hashed: the tiny log with c-exit's default switched to 'withdrew' has another log_hash."""
+    text = open(TINY, encoding="utf-8").read()
+    assert "    default: suspended\n" in text
+    other = _write(tmp_path, "other.yaml", text.replace("    default: suspended\n", "    default: withdrew\n"))
+    same = _write(tmp_path, "same.yaml", text)
+    assert _state_hash(run, same) == _state_hash(run, TINY)
+    assert _state_hash(run, other) != _state_hash(run, TINY)
+
+
+def test_changing_a_sources_file_or_the_title_changes_the_log_hash(run, tmp_path):
+    """Two more header fields: the title and a source's file both count."""
+    text = open(TINY, encoding="utf-8").read()
+    base = _state_hash(run, TINY)
+    for old, new in [("title: A tiny invented alliance for tests", "title: Another title"),
+                     ("file: notes.txt", "file: other-notes.txt")]:
+        assert old in text
+        assert _state_hash(run, _write(tmp_path, "x.yaml", text.replace(old, new))) != base, new
+
+
+MINIMAL_LOG = textwrap.dedent("""\
+    orgsim_log: 2
+    id: m
+    title: Minimal
+    organization: TA
+    entities: {organizations: {TA: {}}}
+    sources: {n: {file: n.txt}}
+    events:
+    - {id: x, date: '1990', kind: treaty_signed, target: TA, sources: [{source: n, line: 1, quote: q, gloss: g}]}
+    """)
+
+
+def test_the_log_hash_is_the_documented_chain_over_header_and_events(run, tmp_path):
+    """The documented chain: sha256(previous + newline + canonical JSON), from 64 zeros, header then events."""
+    header = ('{"conflicts":[],"entities":{"organizations":{"TA":{}}},"id":"m","organization":"TA","orgsim_log":2,'
+              '"sources":{"n":{"file":"n.txt"}},"texts":[],"title":"Minimal"}')
+    event = ('{"date":"1990","id":"x","kind":"treaty_signed","org":"TA",'
+             '"sources":[{"gloss":"g","line":1,"quote":"q","source":"n"}],"target":"TA"}')
+    h = "0" * 64
+    for text in (header, event):
+        h = hashlib.sha256(f"{h}\n{text}".encode("utf-8")).hexdigest()
+    assert _state_hash(run, _write(tmp_path, "m.yaml", MINIMAL_LOG)) == h
+
+
+CANONICAL_LOG = textwrap.dedent("""\
+    orgsim_log: 2
+    organization: TA
+    entities: {organizations: {TA: {name: T}}}
+    sources: {n: {file: n.txt}}
+    events:
+    - {id: a, date: '1990', kind: org_founded, actors: [FRA, DEU], target: TA, rationale: r}
+    - id: f
+      date: '1995-06~'
+      kind: force_formed
+      actors: [FRA]
+      target: TA.RRF
+      payload: {name: Rapid Force, parent: TA, strength: 5000}
+      confidence: medium
+      provenance: {dataset: cow-igo, version: '3.0', file: igo.csv, row: 7}
+      note: "ŕ ข"
+    - {id: s, date: '1995-06~', kind: statement, target: TA, seq: 2, confidence: high, rationale: "x\\ny"}
+    """)
+
+
+def test_canonical_content_is_sorted_json_without_defaults():
+    """Sorted keys, no spaces, readable UTF-8, confidence 'high' left out, every other field kept as written."""
+    from orgsim.events import load_log_text
+    from orgsim.events.canonical import canonical_json, event_content
+
+    log = load_log_text(CANONICAL_LOG, "c.yaml")
+    assert [canonical_json(event_content(e)) for e in log.events] == [
+        '{"actors":["FRA","DEU"],"date":"1990","id":"a","kind":"org_founded","org":"TA","rationale":"r",'
+        '"target":"TA"}',
+        '{"actors":["FRA"],"confidence":"medium","date":"1995-06~","id":"f","kind":"force_formed","note":"ŕ ข",'
+        '"org":"TA","payload":{"name":"Rapid Force","parent":"TA","strength":5000},"provenance":{"dataset":'
+        '"cow-igo","file":"igo.csv","row":7,"version":"3.0"},"target":"TA.RRF"}',
+        '{"date":"1995-06~","id":"s","kind":"statement","org":"TA","rationale":"x\\ny","seq":2,"target":"TA"}']
+
+
+@pytest.mark.parametrize("value,message", [({1: "a"}, "key 1 is not text"), ({"a": float("nan")}, "nan is not a number"),
+                                           ({"a": b"x"}, "a bytes value cannot be stored"),
+                                           ([{"a": {2: None}}], "key 2 is not text")])
+def test_content_json_cannot_carry_is_refused_in_a_sentence(value, message):
+    """Int keys, NaN and bytes would change or break on the way to JSON: refused, naming where."""
+    from orgsim.events.canonical import canonical_json
+    from orgsim.events.errors import InputError
+
+    with pytest.raises(InputError, match=f"^here: {message}"):
+        canonical_json(value, "here")
+
+
+@pytest.mark.parametrize("value", [{"quote": "a\udc80b"}, ["\ud800"]])
+def test_text_that_cannot_be_utf8_is_refused_in_a_sentence(value):
+    """A lone surrogate (from a badly encoded argument) cannot be stored: one InputError naming where."""
+    from orgsim.events.canonical import canonical_json
+    from orgsim.events.errors import InputError
+
+    with pytest.raises(InputError, match=r"^here: cannot be written canonically \("):
+        canonical_json(value, "here")
+
+
+def test_content_nested_too_deep_is_refused_in_a_sentence():
+    """Plain data nested thousands of levels deep is an InputError naming where, not a RecursionError."""
+    from orgsim.events.canonical import canonical_json
+    from orgsim.events.errors import InputError
+
+    value: list = []
+    for _ in range(5000):
+        value = [value]
+    with pytest.raises(InputError, match=r"^here: cannot be written canonically \(nested too deeply\)$"):
+        canonical_json(value, "here")
+
+
+def test_the_log_hash_follows_file_order_and_every_event():
+    """Swapping two events in the file, or dropping one, changes the hash; re-reading the same text does not."""
+    from orgsim.events import load_log_text
+    from orgsim.events.canonical import log_hash
+
+    text = CANONICAL_LOG
+    lines = text.splitlines(keepends=True)
+    first = [i for i, x in enumerate(lines) if x.startswith("- ")]
+    swapped = "".join(lines[:first[0]] + lines[first[1]:first[2]] + lines[first[0]:first[1]] + lines[first[2]:])
+    dropped = "".join(lines[:first[2]])
+    h = log_hash(load_log_text(text, "a.yaml"))
+    assert log_hash(load_log_text(text, "b.yaml")) == h
+    assert log_hash(load_log_text(swapped, "a.yaml")) != h
+    assert log_hash(load_log_text(dropped, "a.yaml")) != h

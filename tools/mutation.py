@@ -1,0 +1,310 @@
+"""`make mutation`: cosmic-ray over the core modules, each with the tests that guard it; report in docs/testing.md.
+
+The source is mutated in a scratch copy (out/mutation/tree-<module>), never in the working tree: the editable
+install maps ``orgsim.*`` to the working tree, so the copy gets an ``orgsim`` package of symlinks
+(orgsim/events -> ../events, ...) and PYTHONPATH points at it, for subprocesses too.
+
+    python tools/mutation.py                     # every module: init (once), run what is pending, report
+    python tools/mutation.py dates reconcile     # some modules
+    python tools/mutation.py --retest dates      # run the survivors again (after adding tests)
+    python tools/mutation.py --report            # only write the report
+
+Sessions are cosmic-ray work databases (out/mutation/<name>.sqlite): an interrupted run resumes.
+Mutants a test cannot kill because they change nothing a user could see are listed with a reason in
+tools/mutation_equivalent.yaml (matched by module, operator and the text of the mutated line, and by
+cosmic-ray's occurrence number where one line holds two mutants of one operator).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "out" / "mutation"
+PY = sys.executable
+PYTEST = f"{PY} -m pytest -x -q -p no:cacheprovider -p no:randomly -W ignore"
+
+#: name -> (module path, functions to mutate (None: all), tests that guard it)
+MODULES: dict[str, tuple[str, list[str] | None, str]] = {
+    "dates": ("events/dates.py", None, "tests/test_mutants.py tests/test_dates.py"),
+    "canonical": ("events/canonical.py", None, "tests/test_mutants.py tests/test_store_hashes.py tests/test_store.py"),
+    "store_verify": ("events/store_verify.py", None, "tests/test_mutants.py tests/test_store.py"),
+    "branch": ("scenarios/branch.py", None, "tests/test_mutants.py tests/test_scenarios.py"),
+    "rules": ("scenarios/rules.py", None, "tests/test_mutants.py tests/test_scenarios.py"),
+    "reconcile": ("reports/reconcile.py", ["coverage", "statuses", "reconcile", "spans", "summary", "_year"],
+                  "tests/test_mutants.py tests/test_import_reconcile.py"),
+    "cow_export": ("reports/panel.py", ["exists", "code", "_july_first", "cow_organizations", "cow_rows",
+                                        "cow_state_year_frame"],
+                   "tests/test_mutants.py tests/test_import_cow.py tests/test_exports.py"),
+    "store_chain": ("events/store.py", ["append", "_numbered", "restore", "head", "version"],
+                    "tests/test_mutants.py tests/test_store.py tests/test_store_concurrency.py"),
+    "apply": ("engine/apply.py", None, "tests/test_mutants.py tests/test_engine.py tests/test_validation.py"),
+    "index": ("engine/index.py", None, "tests/test_mutants.py tests/test_engine.py tests/test_index_scale.py"),
+    "vectorised": ("engine/vectorised.py", None, "tests/test_mutants.py tests/test_engine.py tests/test_index_scale.py"),
+}
+
+#: Plausible small bugs: boundaries, negations, swapped set operations, skipped loops and handlers.
+#: (NumberReplacer is left out: in these modules its mutants are tuple indices and message numbers that
+#: crash at once, and they would double the run.)
+OPERATORS = re.compile(r"core/(ReplaceComparisonOperator_(Eq_NotEq|NotEq_Eq|Lt_LtE|LtE_Lt|Gt_GtE|GtE_Gt|Lt_GtE|GtE_Lt"
+                       r"|Gt_LtE|LtE_Gt|Is_IsNot|IsNot_Is)|ReplaceBinaryOperator_(Add_Sub|Sub_Add|Mul_Div|Div_Mul"
+                       r"|Mod_FloorDiv|BitAnd_BitOr|BitOr_BitAnd|BitXor_BitOr)|ReplaceUnaryOperator_(Delete_Not"
+                       r"|USub_UAdd)|AddNot|ReplaceTrueWithFalse|ReplaceFalseWithTrue|ReplaceAndWithOr"
+                       r"|ReplaceOrWithAnd|ReplaceBreakWithContinue|ReplaceContinueWithBreak"
+                       r"|ZeroIterationForLoop|ExceptionReplacer)\Z")
+
+
+def run(*cmd: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(list(cmd), check=True, **kw)
+
+
+def env(tree: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg", "CI": "1"}
+
+
+def prepare(tree: Path) -> None:
+    """A fresh copy of the tracked and new files, with the `orgsim` package made of symlinks."""
+    if tree.exists():
+        shutil.rmtree(tree)
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=REPO, check=True,
+                           capture_output=True, text=True).stdout.splitlines()
+    for f in files:
+        src = REPO / f
+        if src.is_file() and not f.startswith(("out/", "tools/")):
+            (tree / f).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, tree / f)
+    for pkg in ("events", "engine", "scenarios", "reports"):
+        (tree / "orgsim" / pkg).symlink_to(Path("..") / pkg)
+    shared = OUT / "shared"  # tests find ../shared beside the repository
+    if not shared.exists():
+        shared.symlink_to(REPO.parent / "shared")
+    where = subprocess.run([PY, "-c", "import orgsim.events.dates as m; print(m.__file__)"], cwd=tree, env=env(tree),
+                           check=True, capture_output=True, text=True).stdout.strip()
+    assert where.startswith(str(tree)), f"the copy would not be tested: orgsim.events.dates is {where}"
+
+
+def config(name: str) -> Path:
+    path, _funcs, tests = MODULES[name]
+    cfg = OUT / f"{name}.toml"
+    cfg.write_text(f'[cosmic-ray]\nmodule-path = "{path}"\ntimeout = 180.0\nexcluded-modules = []\n'
+                   f'test-command = "{PYTEST} {tests}"\n\n[cosmic-ray.distributor]\nname = "local"\n',
+                   encoding="utf-8")
+    return cfg
+
+
+def spans(path: Path, funcs: list[str] | None) -> list[tuple[int, int]]:
+    """Line ranges of the functions to mutate (the whole file when None)."""
+    if funcs is None:
+        return [(1, 10 ** 9)]
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in funcs:
+            out.append((node.lineno, node.end_lineno))
+    return out
+
+
+def annotations(path: Path) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Where the type annotations are: with `from __future__ import annotations` they are never run."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        parts = []
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            parts = [node.returns] + [a.annotation for a in node.args.posonlyargs + node.args.args +
+                                      node.args.kwonlyargs + [node.args.vararg, node.args.kwarg] if a]
+        elif isinstance(node, ast.AnnAssign):
+            parts = [node.annotation]
+        out += [((n.lineno, n.col_offset), (n.end_lineno, n.end_col_offset)) for n in parts if n is not None]
+    return out
+
+
+def init(name: str, tree: Path) -> Path:
+    session = OUT / f"{name}.sqlite"
+    if not session.exists():
+        run(PY, "-m", "cosmic_ray.cli", "init", str(config(name)), str(session), cwd=tree, env=env(tree))
+    path, funcs, _tests = MODULES[name]
+    keep = spans(tree / path, funcs)
+    lines = (tree / path).read_text(encoding="utf-8").splitlines()
+    typed = annotations(tree / path)
+    db = sqlite3.connect(session)
+    skip = []
+    for job, op, line, col in db.execute("SELECT job_id, operator_name, start_pos_row, start_pos_col "
+                                         "FROM mutation_specs"):
+        text = lines[line - 1]
+        if (not OPERATORS.match(op) or not any(a <= line <= b for a, b in keep) or "pragma: no mutate" in text
+                or any(a <= (line, col) < b for a, b in typed)):
+            skip.append(job)
+    db.executemany("INSERT OR REPLACE INTO work_results (job_id, worker_outcome, output) VALUES (?, 'SKIPPED', "
+                   "'not in scope')", [(j,) for j in skip])
+    db.commit()
+    db.close()
+    return session
+
+
+def execute(name: str, retest: bool) -> None:
+    tree = OUT / f"tree-{name}"  # one copy per module: a module's run never sees another's mutant
+    prepare(tree)
+    session = init(name, tree)
+    cfg = config(name)
+    if retest:
+        db = sqlite3.connect(session)
+        db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
+        db.commit()
+        db.close()
+    _p, _f, tests = MODULES[name]
+    base = subprocess.run(f"{PYTEST} {tests}", shell=True, cwd=tree, env=env(tree), capture_output=True, text=True)
+    if base.returncode != 0:
+        sys.exit(f"{name}: the tests fail before any mutation:\n{base.stdout[-3000:]}")
+    started = time.time()
+    run(PY, "-m", "cosmic_ray.cli", "exec", str(cfg), str(session), cwd=tree, env=env(tree))
+    print(f"{name}: ran in {time.time() - started:.0f} s", flush=True)
+
+
+def results(name: str) -> list[dict]:
+    session = OUT / f"{name}.sqlite"
+    if not session.exists():
+        return []
+    path = MODULES[name][0]
+    lines = (REPO / path).read_text(encoding="utf-8").splitlines()
+    db = sqlite3.connect(session)
+    rows = db.execute("SELECT s.job_id, s.operator_name, s.occurrence, s.start_pos_row, r.worker_outcome, "
+                      "r.test_outcome FROM mutation_specs s LEFT JOIN work_results r ON r.job_id = s.job_id").fetchall()
+    db.close()
+    return [{"job": j, "operator": op.removeprefix("core/"), "occurrence": occ, "line": ln,
+             "text": lines[ln - 1].strip() if ln <= len(lines) else "", "worker": (w or "").lower(), "outcome": (t or "").lower()}
+            for j, op, occ, ln, w, t in rows]
+
+
+def equivalents() -> list[dict]:
+    path = REPO / "tools" / "mutation_equivalent.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or [] if path.exists() else []
+
+
+def reason_for(name: str, m: dict, known: list[dict]) -> str | None:
+    for e in known:
+        if (e["module"] == name and e["operator"] == m["operator"] and e["line"].strip() == m["text"]
+                and e.get("occurrence", m["occurrence"]) == m["occurrence"]):
+            return e["reason"]
+    return None
+
+
+def report() -> str:
+    known = equivalents()
+    out = ["| module | file | mutants | killed | survived | equivalent | score (killed / non-equivalent) |",
+           "|---|---|---|---|---|---|---|"]
+    detail = []
+    for name, (path, funcs, tests) in MODULES.items():
+        rs = [r for r in results(name) if r["worker"] != "skipped"]
+        if not rs:
+            out.append(f"| {name} | `{path}` | not run | | | | |")
+            continue
+        done = [r for r in rs if r["outcome"] in ("killed", "survived")]
+        pending = len(rs) - len(done) - sum(1 for r in rs if r["outcome"] == "incompetent")
+        killed = [r for r in done if r["outcome"] == "killed"]
+        survived = [r for r in done if r["outcome"] == "survived"]
+        equiv = [(r, reason_for(name, r, known)) for r in survived]
+        eq = [r for r, why in equiv if why]
+        real = len(done) - len(eq)
+        score = f"{100 * len(killed) / real:.0f} %" if real else "-"
+        note = f" ({pending} pending)" if pending else ""
+        out.append(f"| {name} | `{path}` | {len(done)}{note} | {len(killed)} | {len(survived) - len(eq)} | "
+                   f"{len(eq)} | {score} |")
+        for r, why in sorted(equiv, key=lambda x: x[0]["line"]):
+            tag = f"equivalent: {why}" if why else "**survived**"
+            detail.append(f"- {name} `{path}:{r['line']}` {r['operator']} #{r['occurrence']} `{r['text'][:90]}` "
+                          f"— {tag}")
+    listed_md = OUT / "listed.md"
+    extra = ["", "The survivors issue 16 listed, each applied alone (`python tools/mutation.py --listed`):", "",
+             listed_md.read_text(encoding="utf-8").strip()] if listed_md.exists() else []
+    return "\n".join(out + ["", "Survivors:", ""] + (detail or ["- none"]) + extra)
+
+
+def write_report() -> None:
+    text = report()
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "report.md").write_text(text + "\n", encoding="utf-8")
+    doc = REPO / "docs" / "testing.md"
+    start, end = "<!-- mutation-report:start -->", "<!-- mutation-report:end -->"
+    body = doc.read_text(encoding="utf-8")
+    if start in body and end in body:
+        head, rest = body.split(start, 1)
+        doc.write_text(f"{head}{start}\n{text}\n{end}{rest.split(end, 1)[1]}", encoding="utf-8")
+    print(text)
+
+
+#: The survivors issue 16 listed, as hand-made mutants: (file, text, its mutation, the test that kills it).
+LISTED = [
+    ("events/dates.py", 'approximate=q in ("~", "%")', 'approximate=q in ("~",)',
+     "tests/test_mutants.py::test_percent_marks_a_date_approximate_and_uncertain"),
+    ("events/dates.py", "hi.upper < lo.lower", "hi.upper < lo.upper",
+     "tests/test_mutants.py::test_a_range_may_end_inside_its_start_year"),
+    ("scenarios/branch.py", 'readings[iv.target] = iv.args["choose"]', "pass",
+     "tests/test_mutants.py::test_a_branch_honours_a_reading_intervention"),
+    ("scenarios/rules.py", "objecting = sorted(set(objections) & members)", "objecting = sorted(set(objections))",
+     "tests/test_mutants.py::test_base_admitted_ignores_objections_from_states_that_are_not_members"),
+    ("events/store_verify.py", "if prev is not None and r.recorded_at < prev.recorded_at:", "if False:",
+     "tests/test_mutants.py::test_verify_detects_a_backdated_row"),
+    ("events/store_verify.py", "if r.version != versions.get(key, 0) + 1:", "if r.version <= versions.get(key, 0):",
+     "tests/test_mutants.py::test_verify_detects_a_skipped_version"),
+    ("reports/panel.py", "exists[fact.key[1]] |= (july >= start)", "exists[fact.key[1]] |= (july > start)",
+     "tests/test_mutants.py::test_cow_export_counts_an_organization_founded_on_1_july_in_that_year"),
+    ("reports/reconcile.py", 'if best[2] == "unknown":', "if False:",
+     "tests/test_mutants.py::test_reconcile_reads_an_unknown_status_as_silent"),
+    ("events/canonical.py", '"default": c.default, ', "",
+     "tests/test_mutants.py::test_changing_a_conflicts_default_reading_changes_the_log_hash"),
+]
+
+
+def listed() -> list[str]:
+    """Apply each listed mutant alone in a copy and run the test named for it: it must fail."""
+    tree = OUT / "listed-tree"
+    prepare(tree)
+    lines = []
+    for path, old, new, test in LISTED:
+        src = tree / path
+        text = src.read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"{path}: {old!r} is not there once: update LISTED"
+        src.write_text(text.replace(old, new), encoding="utf-8")
+        try:
+            done = subprocess.run(f"{PYTEST} {test}", shell=True, cwd=tree, env=env(tree), capture_output=True)
+        finally:
+            src.write_text(text, encoding="utf-8")
+        verdict = "killed" if done.returncode != 0 else "**survived**"
+        lines.append(f"- `{path}`: `{old}` → `{new or '(removed)'}` — {verdict} by `{test.split('::')[1]}`")
+    return lines
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("modules", nargs="*", help=f"some of: {', '.join(MODULES)}")
+    ap.add_argument("--retest", action="store_true", help="run the survivors again")
+    ap.add_argument("--report", action="store_true", help="only write the report")
+    ap.add_argument("--listed", action="store_true", help="only check the mutants issue 16 listed")
+    args = ap.parse_args()
+    unknown = set(args.modules) - set(MODULES)
+    if unknown:
+        ap.error(f"no module {', '.join(sorted(unknown))}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    if args.listed:
+        text = "\n".join(listed())
+        (OUT / "listed.md").write_text(text + "\n", encoding="utf-8")
+        print(text)
+        return
+    if not args.report:
+        for name in args.modules or list(MODULES):
+            execute(name, args.retest)
+    write_report()
+
+
+if __name__ == "__main__":
+    main()
