@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-TOOLS = ("orgsim", "numpy", "pandas", "raphtory", "dynetx", "eventsourcing")
+TOOLS = ("orgsim", "orgsim-answers", "numpy", "pandas", "raphtory", "dynetx", "eventsourcing")
 #: Tools given only their first N organizations' intervals (set by the caller for each size; see the notes).
 PARTS: dict[str, int] = {"dynetx": 3}
 
@@ -98,6 +98,21 @@ def _orgsim(folder: str) -> tuple[Any, Callable, Callable]:
         return set(zip(actors.tolist(), statuses.tolist()))
 
     return index, member, lambda ix, day: len(ix.memberships_at(day))
+
+
+def _orgsim_answers(folder: str) -> tuple[Any, Callable, Callable]:
+    """The same index, asked with its answers: every status that may hold, each certain, possible or presumed
+    (answers_of / memberships_answers, engine/answers.py) - the query a historian's question needs."""
+    from orgsim.engine.index import FactIndex
+    from orgsim.events import load_log
+
+    index = FactIndex(load_log(os.path.join(folder, "history.parquet")), cache=False)
+
+    def member(ix: Any, org: str, day: int) -> set:
+        actors, statuses, _answers = ix.answers_of(org, day)
+        return set(zip(actors.tolist(), statuses.tolist()))
+
+    return index, member, lambda ix, day: len(ix.memberships_answers(day))
 
 
 def _numpy(folder: str) -> tuple[Any, Callable, Callable]:
@@ -263,7 +278,7 @@ def _eventsourcing(folder: str, every: int = 50) -> tuple[Any, Callable, Callabl
     return (app, ids, days), member, world
 
 
-BUILDERS = {"orgsim": (_orgsim, "orgsim"), "numpy": (_numpy, "numpy"), "pandas": (_pandas, "pandas"),
+BUILDERS = {"orgsim": (_orgsim, "orgsim"), "orgsim-answers": (_orgsim_answers, "orgsim"), "numpy": (_numpy, "numpy"), "pandas": (_pandas, "pandas"),
             "raphtory": (_raphtory, "raphtory"), "dynetx": (_dynetx, "dynetx"),
             "eventsourcing": (_eventsourcing, "eventsourcing")}
 
@@ -295,6 +310,9 @@ def _child(tool: str, folder: str, queries: dict[str, Any], reference: dict, out
         if part:
             res["note"] = f"given the intervals of its first {part} organizations only"
             res["world"] = None  # every membership of a part of the history: not comparable
+        if tool == "orgsim-answers":  # it also gives what only possibly holds: the reference must be inside it
+            res["note"] = "with answers: also every status that only possibly holds"
+            res["agree"] = all(reference[(o, d)] <= member(state, o, d) for o, d in queries["nonempty"])
         if tool == "dynetx":
             res["note"] += "; keeps no status (presence only)"
             res["agree"] = all(member(state, o, d) == {s for s, _st in reference[(o, d)]}
