@@ -302,10 +302,10 @@ def verify(path: str | None, store_path: str) -> None:
         rows = exported
     progress.step(f"checking {len(rows):,} rows")
     report = check_chain(rows)
-    hashed = StoreView.of(rows, target).log_hash() if rows else "-"
     progress.done()
     if report.problem:
         raise BrokenChain(f"{target}: {report.problem}")
+    hashed = StoreView.of(rows, target).log_hash() if rows else "-"
     click.echo(f"ok: {target}: {report.rows} rows ({report.headers} header, {report.events} events, "
                f"{report.corrections} corrections, {report.retractions} retractions), chain intact; "
                f"head {report.head}; log hash {hashed}")
