@@ -316,11 +316,11 @@ def verify(path: str | None, store_path: str, head: str | None, count: int | Non
         rows = exported
     progress.step(f"checking {len(rows):,} rows")
     report = check_chain(rows)
-    hashed = StoreView.of(rows, target).log_hash() if rows else "-"
     progress.done()
     problem = report.problem or published_problem(rows, head, count)
     if problem:
         raise BrokenChain(f"{target}: {problem}")
+    hashed = StoreView.of(rows, target).log_hash() if rows else "-"  # the log hash only of an intact chain
     say(f"ok: {target}: {report.rows} rows ({report.headers} header, {report.events} events, "
         f"{report.corrections} corrections, {report.retractions} retractions), chain intact; "
         f"head {report.head}; log hash {hashed}"
