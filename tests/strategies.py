@@ -25,8 +25,10 @@ SIDE = {"observer", "partner", "associate", "unknown"}
 ACTS = ("decision", "request", "proposal", "refusal", "treaty_invoked", "agreement_signed", "exercise", "operation",
         "deployment")
 
-# Text that YAML must carry unchanged: quotes, colons, '#', Thai, line breaks, leading blanks.
-TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufeff"), min_size=1,
+# Text that YAML must carry unchanged: quotes, colons, '#', Thai, line breaks, leading blanks. Not the characters
+# XML cannot carry (C0 controls but tab and line breaks, U+FFFE, U+FFFF): a log may not hold them (issue 14).
+_NOT_XML = "".join(map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])) + "\ufffe\uffff"
+TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufeff" + _NOT_XML), min_size=1,
                max_size=12).filter(lambda s: s.strip() != "")
 
 
