@@ -12,7 +12,7 @@ from typing import Mapping
 
 from orgsim.events import DEFAULT_LOG, bundled_log_path
 from orgsim.events.store_view import load_any
-from orgsim.events.dates import HistDate, parse_date, parse_query_date
+from orgsim.events.dates import DateLike, HistDate, parse_date, to_date
 from orgsim.events.model import Event, Log
 
 from .index import FactIndex
@@ -20,9 +20,9 @@ from .replay import Replay, replay
 from .state import State
 
 
-def as_date(date: str | HistDate) -> HistDate:
-    """Accept a HistDate or a user's YYYY / YYYY-MM / YYYY-MM-DD string."""
-    return date if isinstance(date, HistDate) else parse_query_date(date)
+def as_date(date: DateLike) -> HistDate:
+    """Accept a HistDate, a user's YYYY / YYYY-MM / YYYY-MM-DD string, or any date object (see ``to_date``)."""
+    return to_date(date)
 
 
 class History:
@@ -54,18 +54,18 @@ class History:
         """Replay the whole log strictly: raises LogError at the first broken invariant."""
         return replay(self.log, readings=self.readings, strict=self.strict)
 
-    def at(self, date: str | HistDate) -> State:
+    def at(self, date: DateLike) -> State:
         """The state at a date, answered from the index."""
         d = as_date(date)
         return State(self.log, self.index.facts_at(d.key), d, self.org)
 
-    def replay_to(self, date: str | HistDate) -> State:
+    def replay_to(self, date: DateLike) -> State:
         """The state at a date by a full replay from the start (slow; the index's reference)."""
         d = as_date(date)
         r = replay(self.log, d.key, readings=self.readings, strict=self.strict)
         return State(self.log, dict(r.state.facts), d, self.org)
 
-    def events(self, start: str | HistDate | None = None, end: str | HistDate | None = None,
+    def events(self, start: DateLike | None = None, end: DateLike | None = None,
                kind: str | None = None, actor: str | None = None) -> list[Event]:
         """Events from ``start`` to ``end`` inclusive (by the day each applies), optionally filtered."""
         lo = as_date(start).key if start else None

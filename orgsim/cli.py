@@ -21,7 +21,7 @@ from orgsim.events.errors import InputError
 from orgsim.events.store_view import load_any
 from orgsim.events.vocabulary import KINDS, kinds_markdown
 
-from .output import FORMATS, emit, to_json
+from .output import FORMATS, counted, emit, to_json
 
 
 class UserError(click.ClickException):
@@ -92,8 +92,9 @@ def validate(log_file: str | None, log_path: str | None, check_order: bool) -> N
     history = History(load_any(log_file or log_path or bundled_log_path()))
     result = history.validate()
     log = history.log
-    print(f"ok: {log.path}: {len(log.events)} events, {len(result.applied)} applied, "
-          f"{len(result.skipped)} set aside as alternative readings, {len(log.conflicts)} source conflicts")
+    print(f"ok: {log.path}: {counted(len(log.events), 'event')}, {len(result.applied)} applied, "
+          f"{len(result.skipped)} set aside as alternative readings, "
+          f"{counted(len(log.conflicts), 'source conflict')}")
     for s in result.skipped:
         print(f"  set aside {s.event.id} ({s.event.where}): {s.reason}")
     for f in result.findings:
@@ -102,7 +103,7 @@ def validate(log_file: str | None, log_path: str | None, check_order: bool) -> N
         from orgsim.engine.order import order_issues
 
         issues = order_issues(log)
-        print(f"order: {len(issues)} days on which the order of same-day events changes the result")
+        print(f"order: {counted(len(issues), 'day')} on which the order of same-day events changes the result")
         for issue in issues:
             print(f"  order {issue}")
 
@@ -172,7 +173,7 @@ def events(history: History, start: str | None, end: str | None, kind: str | Non
     if kind and kind not in KINDS:
         raise UserError(f"--kind {kind!r} is not a kind (see `orgsim kinds`)")
     df = events_frame(history, history.events(start, end, kind, actor))
-    emit(df.to_dict("records"), EVENT_COLUMNS, fmt, title=f"{len(df)} events")
+    emit(df.to_dict("records"), EVENT_COLUMNS, fmt, title=counted(len(df), "event"))
 
 
 @cli.command()
@@ -227,7 +228,7 @@ def diff(history: History, date1: str, date2: str, fmt: str) -> None:
         print(to_json(d))
         return
     emit(rows, ["change", "category", "key", "before", "after", "since", "event"], fmt,
-         title=f"{d['from']} → {d['to']}: {len(rows)} changes, {len(d['events'])} events")
+         title=f"{d['from']} → {d['to']}: {counted(len(rows), 'change')}, {counted(len(d['events']), 'event')}")
 
 
 def _short(value: Any) -> str:

@@ -10,6 +10,7 @@ import click
 
 from orgsim.cli import UserError, cli, format_option
 from orgsim.engine.history import History
+from orgsim.output import counted
 from orgsim.events.importers import log_yaml
 from orgsim.events.importers.atop import atop_logs, read_atop
 from orgsim.events.importers.cow import read_cow
@@ -47,7 +48,7 @@ def write_logs(logs: Logs, output: str | None) -> None:
             fh.write(text)
     total = sum(n for _p, _t, n in texts)
     where = output if len(texts) == 1 else f"{len(texts)} logs in {output}"
-    print(f"wrote {where}: {total} events")
+    print(f"wrote {where}: {counted(total, 'event')}")
 
 
 @cli.group(name="import")

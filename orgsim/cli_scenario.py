@@ -8,7 +8,7 @@ import click
 
 from orgsim.cli import UserError, cli, format_option, log_options
 from orgsim.engine.history import History
-from orgsim.output import emit, to_json
+from orgsim.output import counted, emit, to_json
 from orgsim.reports.files import atomic_output
 from orgsim.scenarios.branch import build_branch
 from orgsim.scenarios.compare import compare
@@ -27,8 +27,8 @@ def validate_scenario(file: str) -> None:
     """Check a scenario file against its log: ids, dates, rules, interventions (exit 2 on the first error)."""
     s = load_scenario(file)
     branch = build_branch(s)
-    print(f"ok: {file}: {s.name!r}: {len(s.interventions)} interventions on {s.log}; "
-          f"{len(branch.invalidated)} events invalidated, {len(branch.derived)} derived by rules")
+    print(f"ok: {file}: {s.name!r}: {counted(len(s.interventions), 'intervention')} on {s.log}; "
+          f"{counted(len(branch.invalidated), 'event')} invalidated, {len(branch.derived)} derived by rules")
 
 
 @scenario.command("compare")

@@ -59,3 +59,12 @@ def emit(rows: Sequence[dict], columns: Sequence[str], fmt: str, title: str | No
         sys.stdout.write(to_csv(rows, columns))
     else:
         print_table(rows, columns, title)
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 event``, ``2 events``: a count with its noun in the right number.
+
+    >>> counted(1, "event"), counted(0, "change"), counted(2, "day", "days")
+    ('1 event', '0 changes', '2 days')
+    """
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
