@@ -6,6 +6,7 @@ Bad input of any kind ends with one line on stderr, ``orgsim: error: …``, and 
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from typing import Any, Callable
 
@@ -87,11 +88,20 @@ def cli() -> None:
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None, help="Same as LOG_FILE.")
 @click.option("--check-order", is_flag=True,
               help="Also replay each day's events in other orders and list the days where the order matters.")
-def validate(log_file: str | None, log_path: str | None, check_order: bool) -> None:
-    """Load a log, check every event and replay it strictly; exit 2 at the first problem."""
+@click.option("--sources-path", "sources_path", multiple=True, metavar="DIR",
+              help="A folder to look for source files in, after the log's own folder (repeatable).")
+@click.option("--no-source-check", "no_source_check", is_flag=True,
+              help="Do not open the source files (when they are not at hand); the output says so.")
+def validate(log_file: str | None, log_path: str | None, check_order: bool, sources_path: tuple[str, ...],
+             no_source_check: bool) -> None:
+    """Load a log, check every event, its citations and a strict replay; exit 2 at the first problem."""
+    from orgsim.events.citations import check_citations, citation_summary
+
     history = History(load_any(log_file or log_path or bundled_log_path()))
     result = history.validate()
     log = history.log
+    # Checked before anything is printed, so a bad citation is the only line (on stderr).
+    report = None if no_source_check else check_citations(log, [os.path.expanduser(p) for p in sources_path])
     print(f"ok: {log.path}: {counted(len(log.events), 'event')}, {len(result.applied)} applied, "
           f"{len(result.skipped)} set aside as alternative readings, "
           f"{counted(len(log.conflicts), 'source conflict')}")
@@ -99,6 +109,11 @@ def validate(log_file: str | None, log_path: str | None, check_order: bool) -> N
         print(f"  set aside {s.event.id} ({s.event.where}): {s.reason}")
     for f in result.findings:
         print(f"  note {f.event}: {f.message}")
+    if report is None:
+        print("sources: not checked (--no-source-check): quotes, lines and dates were not compared with the files")
+    else:
+        for line in citation_summary(report):
+            print(line)
     if check_order:
         from orgsim.engine.order import order_issues
 

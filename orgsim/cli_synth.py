@@ -43,5 +43,5 @@ def synth(orgs: int, states: int, years: int, events: int, seed: int, start_year
         raise UserError(str(exc)) from None
     except OSError as exc:
         raise UserError(f"-o {output}: {exc.strerror}") from None
-    click.echo(f"wrote {output}: {counted(len(cols), 'event')}, {orgs} organizations, {states} states, "
+    click.echo(f"wrote {output}: {counted(len(cols), 'event', grouped=True)}, {orgs} organizations, {states} states, "
                f"{start_year}-{start_year + years - 1} (seed {seed}) in {time.perf_counter() - t0:.1f} s")
