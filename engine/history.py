@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from orgsim.events import DEFAULT_LOG, bundled_log_path
 from orgsim.events.store_view import load_any
@@ -17,7 +17,11 @@ from orgsim.events.model import Event, Log
 
 from .index import FactIndex
 from .replay import Replay, replay
-from .state import State
+from .state import STATUS_ORDER, State
+
+if TYPE_CHECKING:  # pandas and networkx are imported when a frame or a graph is asked for
+    import networkx as nx
+    import pandas as pd
 
 
 def as_date(date: DateLike) -> HistDate:
@@ -58,6 +62,50 @@ class History:
         """The state at a date, answered from the index."""
         d = as_date(date)
         return State(self.log, self.index.facts_at(d.key), d, self.org)
+
+    def members_at(self, date: DateLike, status: str | None = None, org: str | None = None) -> dict[str, str]:
+        """Fast (the index, no State built): each actor's status in the organization on a date, strongest first.
+
+        >>> list(History.load_bundled().members_at("2013", status="suspended"))
+        ['UZB']
+        """
+        ids, held = self.index.members_of(org or self.org, as_date(date).key)
+        pairs = sorted(zip(ids.tolist(), held.tolist()), key=lambda p: (STATUS_ORDER.get(p[1], 99), p[0]))
+        return {i: st for i, st in pairs if status is None or st == status}
+
+    def memberships_at(self, date: DateLike) -> "pd.DataFrame":
+        """Fast: every organization's and body's memberships on a date (org, member, status, since)."""
+        from .frames import memberships_at_frame
+
+        return memberships_at_frame(self, date)
+
+    def to_frame(self, what: str = "memberships") -> "pd.DataFrame":
+        """The history as a DataFrame: ``memberships`` (one row per status interval) or ``events``."""
+        from .frames import events_frame, membership_frame
+
+        if what == "memberships":
+            return membership_frame(self)
+        if what == "events":
+            return events_frame(self)
+        raise ValueError(f"what must be memberships or events, not {what!r}")
+
+    def graph(self, at: DateLike | None = None) -> "nx.DiGraph":
+        """The organization's network on a date (default: the last event's first day), as ``State.graph``."""
+        return self.at(at if at is not None else self.log.events[-1].date.first).graph()
+
+    def __repr__(self) -> str:
+        return f"<History of {self.org}: {len(self.log.events)} events, readings {self.readings or 'default'}>"
+
+    def _repr_html_(self) -> str:
+        from orgsim.events.reprs import summary_html
+
+        log = self.log
+        return summary_html(f"History of {self.org}", [
+            ("log", f"{log.id}: {log.title}"), ("events", len(log.events)),
+            ("from", log.events[0].date.text if log.events else ""),
+            ("to", log.events[-1].date.text if log.events else ""),
+            ("readings", ", ".join(f"{k}={v}" for k, v in self.readings.items()) or "the defaults"),
+            ("conflicts", [c.id for c in log.conflicts])])
 
     def replay_to(self, date: DateLike) -> State:
         """The state at a date by a full replay from the start (slow; the index's reference)."""

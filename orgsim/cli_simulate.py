@@ -66,11 +66,12 @@ def print_ensemble(ens) -> None:
     for line in rate_lines(plan):
         print(f"  {line}")
     members = ens.members_frame()
-    print_table([{"date": d, **{k: _fmt(v, 2 if k == "mean" else 1) for k, v in row.items()}}
+    print_table([{"date": f"{d:%Y-%m-%d}", **{k: _fmt(v, 2 if k == "mean" else 1) for k, v in row.items()}}
                  for d, row in members.iterrows()], ["date", *members.columns],
                 title="Member states (count): mean and percentiles across runs")
     membership = ens.membership_frame()
-    print_table([{"date": d, **{k: _fmt(v, 3) for k, v in row.items()}} for d, row in membership.iterrows()],
+    print_table([{"date": f"{d:%Y-%m-%d}", **{k: _fmt(v, 3) for k, v in row.items()}}
+                 for d, row in membership.iterrows()],
                 ["date", *membership.columns], title="Probability that each state is a member")
     rows = []
     for kind, frame in (("body", ens.bodies_frame()), ("force", ens.forces_frame())):
