@@ -11,7 +11,7 @@ from orgsim.engine.history import History
 from orgsim.output import counted, emit, to_json
 from orgsim.reports.files import atomic_output
 from orgsim.scenarios.branch import build_branch
-from orgsim.scenarios.compare import compare
+from orgsim.scenarios.compare import any_difference, compare
 from orgsim.scenarios.load import load_scenario
 from orgsim.scenarios.obligations import obligations_report
 
@@ -49,17 +49,30 @@ def compare_scenario(file: str, at: str | None, out_dir: str | None, fmt: str) -
         emit(result["differences"]["members"], ["id", "baseline", "branch"], "csv")
         return
     print(f"{result['scenario']['name']}: {result['scenario']['question']}")
-    if result["differences"]["members"]:
-        emit(result["differences"]["members"], ["id", "baseline", "branch"], "table",
-             title=f"membership differences on {result['at']}")
-    else:
-        print(f"no membership differences on {result['at']}")
+    diff = result["differences"]
+    if diff["members"]:
+        emit(diff["members"], ["id", "baseline", "branch"], "table", title=f"membership differences on {result['at']}")
+    if diff["memberships"]:
+        emit(diff["memberships"], ["org", "id", "baseline", "branch"], "table",
+             title=f"differences in bodies and other organizations on {result['at']}")
     if result["timeline_differences"]:
         emit(result["timeline_differences"], ["member", "baseline", "branch"], "table", title="statuses through time")
+    if result["membership_timeline_differences"]:
+        emit(result["membership_timeline_differences"], ["org", "member", "baseline", "branch"], "table",
+             title="statuses through time in bodies and other organizations")
     for key in ("bodies", "forces", "rules"):
-        d = result["differences"][key]
+        d = diff[key]
         if d["only_baseline"] or d["only_branch"]:
             print(f"{key}: only in baseline {d['only_baseline'] or '-'}; only in branch {d['only_branch'] or '-'}")
+    for key, cols in (("contributors", ["force", "baseline", "branch"]), ("offices", ["office", "baseline", "branch"]),
+                      ("protocols", ["protocol", "baseline", "branch"])):
+        if diff[key]:
+            emit(diff[key], cols, "table", title=f"{key} on {result['at']}")
+    if not any_difference(diff) and not result["timeline_differences"] \
+            and not result["membership_timeline_differences"]:
+        print(f"no differences: on {result['at']} the branch holds the same memberships (of the organization, its "
+              f"bodies and the other organizations), bodies, forces and contributors, rules, offices and protocols, "
+              f"and every status through time is the same")
     for title, rows, cols in (("invalidated events", result["invalidated"], ["event", "date", "reason"]),
                               ("derived by rules", result["derived"], ["event", "date", "derived_by"]),
                               ("removed by rule switches", result["removed_by_rules"], ["event", "reason"])):
@@ -81,9 +94,12 @@ def _write_comparison(branch, result: dict, out_dir: str) -> None:
     with atomic_output(os.path.join(out_dir, "compare.json")) as tmp:
         with open(tmp, "w", encoding="utf-8") as fh:
             fh.write(to_json(result))
+    from orgsim.reports.timeline import timeline_span
+
+    span = timeline_span(branch.baseline, branch.history)  # one x axis, so the two timelines line up
     figures = {"network.png": comparison_figure(branch.baseline, branch.history, result["at"]),
-               "timeline-baseline.png": timeline_figure(branch.baseline),
-               "timeline-branch.png": timeline_figure(branch.history)}
+               "timeline-baseline.png": timeline_figure(branch.baseline, span),
+               "timeline-branch.png": timeline_figure(branch.history, span)}
     for name, fig in figures.items():
         with atomic_output(os.path.join(out_dir, name)) as tmp:
             fig.savefig(tmp, dpi=120, format="png")
