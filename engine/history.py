@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from orgsim.events import DEFAULT_LOG, bundled_log_path
 from orgsim.events.store_view import load_any

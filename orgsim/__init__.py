@@ -24,7 +24,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from orgsim.engine.history import History
-from orgsim.events import bundled_log_path, bundled_logs, load_log, parse_date
+from orgsim.events import bundled_logs, load_log, parse_date
 
 __version__ = "0.1.0"
 

@@ -16,7 +16,7 @@ from orgsim.reports.exports import history_gexf, history_json_text, state_graphm
 from orgsim.reports.panel import cow_state_year_csv, state_year_csv
 from orgsim.reports.timelinejs import timeline_json
 
-from .output import FORMATS, emit, to_json
+from .output import FORMATS, counted, emit, to_json
 
 #: Export formats: each turns a history (and, for GraphML, a date) into text.
 EXPORTERS: dict[str, Callable[[History, str | None], str]] = {
@@ -82,4 +82,5 @@ def comembership_command(history: History, at: str, fmt: str) -> None:
         return
     rows = comembership_rows(g)
     emit(rows, ["state_a", "state_b", "weight", "organizations"], fmt,
-         title=f"co-membership on {g.graph['date']}: {len(rows)} pairs of {g.number_of_nodes()} states")
+         title=f"co-membership on {g.graph['date']}: {counted(len(rows), 'pair')} of "
+               f"{counted(g.number_of_nodes(), 'state')}")

@@ -7,6 +7,7 @@ import os
 import click
 
 from orgsim.cli import UserError, cli, log_options
+from orgsim.output import counted
 from orgsim.engine.history import History
 
 from orgsim.reports.files import atomic_output
@@ -54,4 +55,4 @@ def animate(history: History, output: str, per: str, fps: float) -> None:
         task = bar.add_task("rendering frames", total=None)
         n = render(history, tmp, per=per, fps=fps,
                    progress=lambda i, total: bar.update(task, completed=i + 1, total=total))
-    print(f"wrote {output} ({n} frames)")
+    print(f"wrote {output} ({counted(n, 'frame')})")

@@ -47,7 +47,7 @@ def write_logs(logs: Logs, output: str | None) -> None:
         with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
             fh.write(text)
     total = sum(n for _p, _t, n in texts)
-    where = output if len(texts) == 1 else f"{len(texts)} logs in {output}"
+    where = output if len(texts) == 1 else f"{counted(len(texts), 'log')} in {output}"
     print(f"wrote {where}: {counted(total, 'event')}")
 
 

@@ -9,7 +9,7 @@ import click
 
 from orgsim.cli import UserError
 from orgsim.cli_scenario import scenario
-from orgsim.output import FORMATS, print_table, to_json
+from orgsim.output import FORMATS, counted, print_table, to_json
 from orgsim.scenarios.load import load_scenario
 
 MAX_RUNS = 1_000_000
@@ -129,7 +129,7 @@ def run_scenario(file: str, runs: str | None, seed: str, workers: str, scheduler
     plan = prepare(s)
     console = Console(stderr=True)
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
-        task = bar.add_task(f"{n_runs} runs of {plan.name}", total=n_runs)
+        task = bar.add_task(f"{counted(n_runs, 'run')} of {plan.name}", total=n_runs)
         ens = run_ensemble(plan, n_runs, n_seed, n_workers, scheduler,
                            progress=lambda n: bar.advance(task, n))
     if fmt == "json":

@@ -35,7 +35,7 @@ class Branch:
 
     def __repr__(self) -> str:
         # Not the dataclass's: that would print the baseline and the branch logs whole.
-        return (f"<Branch {self.scenario.name!r} of {self.baseline.org}: {len(self.applied)} interventions, "
+        return (f"<Branch {self.scenario.name!r} of {self.baseline.org}: {len(self.applied)} intervention{'' if len(self.applied) == 1 else 's'}, "
                 f"{len(self.log.events)} events>")
 
     def _repr_html_(self) -> str:

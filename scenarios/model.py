@@ -72,4 +72,4 @@ class Scenario:
     compare_at: str | None = None
 
     def __repr__(self) -> str:
-        return f"<Scenario {self.name!r}: {len(self.interventions)} interventions on {self.log}>"
+        return f"<Scenario {self.name!r}: {len(self.interventions)} intervention{'' if len(self.interventions) == 1 else 's'} on {self.log}>"
