@@ -224,9 +224,8 @@ def parse_query_date(text: str) -> HistDate:
     return parse_date(text.strip())
 
 
-def to_date(value: object) -> HistDate:
-    """Any date a user passes, as a HistDate: str, datetime.date, datetime.datetime, numpy.datetime64,
-    pandas.Timestamp, or a HistDate.
+def to_date(value: DateLike) -> HistDate:
+    """Any date a user passes (str, date, datetime, numpy.datetime64, pandas.Timestamp, HistDate) as a HistDate.
 
     A datetime counts by its calendar date (its time and time zone are dropped); a numpy.datetime64 keeps a
     year or month unit as that precision.
