@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv clean bench mutation
+# The seed text the bundled CSTO log quotes lives beside the clone, not in it (docs/log-format.md, "Sources").
+SEEDS := ../shared/seeds
+
+.PHONY: demo test venv clean bench mutation shell
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "orgsim needs Python 3.11+"'
@@ -16,7 +19,10 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/orgsim validate
+	@if [ -d $(SEEDS) ]; then echo "$(BIN)/orgsim validate"; $(BIN)/orgsim validate; else \
+	  echo "note: $(SEEDS) is not beside this clone, so the CSTO log's quotes cannot be compared with its seed text:"; \
+	  echo "      validating everything else (orgsim validate --no-source-check)"; \
+	  $(BIN)/orgsim validate --no-source-check; fi
 	$(BIN)/orgsim state --at 2009-08-01
 	$(BIN)/orgsim conflicts
 	mkdir -p out
@@ -26,6 +32,13 @@ demo: $(STAMP)
 	$(BIN)/orgsim conflicts --format json > out/conflicts.json
 	$(BIN)/orgsim report -o out/report
 	@echo "open $(CURDIR)/out/report/index.html"
+	@echo "orgsim is installed in $(VENV), not on your PATH: run 'make shell' (a shell with it on the PATH),"
+	@echo "or 'source $(VENV)/bin/activate', then 'orgsim --help'"
+
+# A shell with .venv's orgsim on the PATH ('exit' leaves it).
+shell: $(STAMP)
+	@echo "orgsim is on the PATH of this shell; 'exit' to leave it"
+	@PATH="$(CURDIR)/$(BIN):$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)" exec $${SHELL:-/bin/sh}
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -76,6 +76,18 @@ def _org(st: FactState, org: str, ev: Event) -> dict:
     return fact.value  # type: ignore[union-attr]
 
 
+def _joinable(st: FactState, org: str, ev: Event) -> dict:
+    """What a state joins, leaves and rejoins: an organization, or a body with members of its own."""
+    if st.get(("body", org)) is not None:
+        return {"status": "in_force"}  # an assembly of delegations is joined like an organization
+    if st.get(("force", org)) is not None:
+        raise Unmet(f"{org} is a force, not an organization or a body: a {ev.kind} targets an organization or "
+                    f"a body, and states join a force by force_contribution")
+    _need(st.get(("org", org)) is not None or org in st.external,
+          f"a {ev.kind} targets an organization or a body, and there is no organization or body {org} on {ev.date}")
+    return _org(st, org, ev)
+
+
 def _entity_exists(st: FactState, ident: str) -> bool:
     org = st.get(("org", ident))
     if org is not None:
@@ -179,8 +191,7 @@ def _protocol(st: FactState, ev: Event, _f: list) -> None:
 @handles("accession")
 def _accession(st: FactState, ev: Event, _f: list) -> None:
     org = _org_of(ev)
-    # Bodies with members of their own (an assembly of delegations) are joined like organizations.
-    value = {"status": "in_force"} if st.get(("body", org)) is not None else _org(st, org, ev)
+    value = _joinable(st, org, ev)
     _need(value["status"] != "dissolved", f"{org} is dissolved")
     for a in ev.actors:
         status = _status(st, org, a)
@@ -212,7 +223,7 @@ def _suspension(st: FactState, ev: Event, _f: list) -> None:
 @handles("readmission")
 def _readmission(st: FactState, ev: Event, _f: list) -> None:
     org = _org_of(ev)
-    _org(st, org, ev)
+    _joinable(st, org, ev)
     for a in ev.actors:
         status = _status(st, org, a)
         _need(status != "member", f"{a} was already a member of {org} on {ev.date}{_since(st, ('member', org, a))}")

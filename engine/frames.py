@@ -8,20 +8,37 @@
 
 from __future__ import annotations
 
+from typing import Any, Iterable
+
+import numpy as np
 import pandas as pd
 
-from orgsim.events.dates import ordinal_to_iso
+from orgsim.events.vocabulary import STATUSES
 
 from .history import History
 from .index import OPEN_END
 
+#: The one dtype of every status column, in every frame: the vocabulary's statuses, strongest first.
+STATUS_DTYPE = pd.CategoricalDtype(list(STATUSES))
+_EPOCH = 719163  # the proleptic Gregorian ordinal of 1970-01-01, numpy's day 0
+
+
+def days(ordinals: Iterable[int] | np.ndarray) -> np.ndarray:
+    """Day ordinals as datetime64 (second resolution, so years 1000-2200 all fit); OPEN_END becomes NaT."""
+    o = np.asarray(ordinals, dtype=np.int64)
+    out = (o - _EPOCH).astype("datetime64[D]").astype("datetime64[s]")
+    out[o >= OPEN_END] = np.datetime64("NaT")
+    return out
+
+
+def statuses(values: Iterable[str]) -> pd.Categorical:
+    """Status strings as the one categorical dtype (STATUS_DTYPE)."""
+    return pd.Categorical(list(values), dtype=STATUS_DTYPE)
+
+
 MEMBERSHIP_COLUMNS = ["org", "member", "status", "start", "start_text", "end", "end_text", "start_event",
                       "end_event", "source_line", "start_earliest", "start_latest", "end_earliest", "end_latest",
                       "attested_until", "precision", "modality"]
-
-
-def _day(ordinal: int) -> pd.Timestamp:
-    return pd.NaT if ordinal == OPEN_END or ordinal <= 0 else pd.Timestamp(ordinal_to_iso(ordinal))
 
 
 def membership_frame(history: History) -> pd.DataFrame:
@@ -32,33 +49,61 @@ def membership_frame(history: History) -> pd.DataFrame:
         ev = by_id.get(fact.event)
         rows.append({
             "org": fact.key[1], "member": fact.key[2], "status": fact.value,
-            "start": pd.Timestamp(ordinal_to_iso(start)), "start_text": fact.since.text,
-            "end": pd.NaT if end == OPEN_END else pd.Timestamp(ordinal_to_iso(end)),
-            "end_text": by_id[ender].date.text if ender else None,
+            "start": start, "start_text": fact.since.text,
+            "end": end, "end_text": by_id[ender].date.text if ender else None,
             "start_event": fact.event, "end_event": ender,
             "source_line": ev.source_line if ev else None,
-            "start_earliest": _day(b.start_earliest), "start_latest": _day(b.start_latest),
-            "end_earliest": _day(b.end_earliest), "end_latest": _day(b.end_latest),
-            "attested_until": _day(b.attested), "precision": fact.since.precision,
+            "start_earliest": b.start_earliest, "start_latest": b.start_latest,
+            "end_earliest": b.end_earliest, "end_latest": b.end_latest,
+            "attested_until": b.attested, "precision": fact.since.precision,
             # An interval some reading holds on every day of is certain; one that no day holds for sure, possible.
             "modality": "certain" if b.start_latest < b.end_earliest else "possible",
         })
     df = pd.DataFrame(rows, columns=MEMBERSHIP_COLUMNS)
+    df["status"] = statuses(df["status"])
+    for col in ("start", "end", "start_earliest", "start_latest", "end_earliest", "end_latest", "attested_until"):
+        df[col] = days(df[col])
     return df.sort_values(["org", "member", "start"], kind="stable").reset_index(drop=True)
 
 
+def memberships_at_frame(history: History, date: Any) -> pd.DataFrame:
+    """Fast: every organization's memberships on a date, from the index (org, member, status, since)."""
+    from .history import as_date
+
+    df = history.index.memberships_at(as_date(date).key).copy()
+    df["org"], df["member"] = df["org"].astype(str), df["member"].astype(str)
+    df["status"] = statuses(df["status"].astype(str))
+    df["since"] = days(df["since"])
+    return df.sort_values(["org", "status", "member"], kind="stable").reset_index(drop=True)
+
+
+def state_frame(state: Any, what: str = "memberships") -> pd.DataFrame:
+    """A State's views as a DataFrame: memberships (every organization and body), or one other view."""
+    views = {"memberships": state.memberships, "members": state.members, "bodies": state.bodies,
+             "forces": state.forces, "rules": state.rules, "offices": state.offices, "protocols": state.protocols}
+    if what not in views:
+        raise ValueError(f"what must be one of {', '.join(views)}, not {what!r}")
+    df = pd.DataFrame(views[what]())
+    if "status" in df and what in ("memberships", "members"):
+        df["status"] = statuses(df["status"])
+    if "since" in df:
+        df.insert(df.columns.get_loc("since") + 1, "since_day",
+                  days([state.log.by_id[e].date.key if e in state.log.by_id else OPEN_END for e in df["event"]]))
+    return df
+
+
 def events_frame(history: History, events: list | None = None) -> pd.DataFrame:
-    """The events as a table: id, date (as written), first day, kind, actors, target, source line."""
+    """The events as a table: id, date (as written), first day (datetime64), kind, actors (a list), target, source line."""
     evs = history.log.events if events is None else events
-    return pd.DataFrame([{
-        "id": e.id, "date": e.date.text, "first_day": e.date.first.isoformat(), "precision": e.date.precision,
-        "earliest": _iso_or_none(e.date.earliest), "latest": _iso_or_none(e.date.latest),
-        "kind": e.kind, "org": e.org, "actors": " ".join(e.actors), "target": e.target or "",
+    df = pd.DataFrame([{
+        "id": e.id, "date": e.date.text, "first_day": e.date.key, "precision": e.date.precision,
+        # The first and last day the date can mean (NaT where it is open): its bounds, as the answers use them.
+        "earliest": OPEN_END if e.date.earliest is None else e.date.earliest,
+        "latest": OPEN_END if e.date.latest is None else e.date.latest,
+        "kind": e.kind, "org": e.org, "actors": list(e.actors), "target": e.target or "",
         "source_line": e.source_line, "confidence": e.confidence,
     } for e in evs], columns=["id", "date", "first_day", "precision", "earliest", "latest", "kind", "org", "actors",
                                "target", "source_line", "confidence"])
-
-
-def _iso_or_none(ordinal: int | None) -> str | None:
-    """The earliest or latest day a date can mean, as ISO; None where it is open."""
-    return None if ordinal is None else ordinal_to_iso(ordinal)
+    for col in ("first_day", "earliest", "latest"):
+        df[col] = days(df[col])
+    return df

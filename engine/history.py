@@ -8,21 +8,26 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from orgsim.events import DEFAULT_LOG, bundled_log_path
 from orgsim.events.store_view import load_any
-from orgsim.events.dates import HistDate, parse_date, parse_query_date
+from orgsim.events.dates import DateLike, HistDate, parse_date, to_date
 from orgsim.events.model import Event, Log
 
+from .answers import MODALITIES
 from .index import FactIndex
 from .replay import Replay, replay
-from .state import State
+from .state import STATUS_ORDER, State
+
+if TYPE_CHECKING:  # pandas and networkx are imported when a frame or a graph is asked for
+    import networkx as nx
+    import pandas as pd
 
 
-def as_date(date: str | HistDate) -> HistDate:
-    """Accept a HistDate or a user's YYYY / YYYY-MM / YYYY-MM-DD string."""
-    return date if isinstance(date, HistDate) else parse_query_date(date)
+def as_date(date: DateLike) -> HistDate:
+    """Accept a HistDate, a user's YYYY / YYYY-MM / YYYY-MM-DD string, or any date object (see ``to_date``)."""
+    return to_date(date)
 
 
 class History:
@@ -54,7 +59,7 @@ class History:
         """Replay the whole log strictly: raises LogError at the first broken invariant."""
         return replay(self.log, readings=self.readings, strict=self.strict)
 
-    def at(self, date: str | HistDate, certain_only: bool = False) -> State:
+    def at(self, date: DateLike, certain_only: bool = False) -> State:
         """The state at a date, answered from the index: every fact that may hold, with its answer."""
         d = as_date(date)
         return State.from_answers(self.log, self.index.answers_at(d.key), d, self.org, self.index.coverage,
@@ -67,13 +72,71 @@ class History:
 
         return coverage_of(self.log)
 
-    def replay_to(self, date: str | HistDate) -> State:
+    def members_at(self, date: DateLike, status: str | None = None, org: str | None = None,
+                   answers: bool = False) -> dict[str, Any]:
+        """Fast (the index, no State built): each actor's status in the organization on a date, strongest first.
+
+        Without ``answers``, the reference reading (each event on the first day its date can mean); with
+        it, every status that may hold, each with its answer (``engine/answers.py``).
+
+        >>> list(History.load_bundled().members_at("2013", status="suspended"))
+        ['UZB']
+        >>> History.load_bundled().members_at("2006-08-15", answers=True)["UZB"]
+        [('member', 'possible'), ('not_renewed', 'possible')]
+        """
+        if not answers:
+            ids, held = self.index.members_of(org or self.org, as_date(date).key)
+            pairs = sorted(zip(ids.tolist(), held.tolist()), key=lambda p: (STATUS_ORDER.get(p[1], 99), p[0]))
+            return {i: st for i, st in pairs if status is None or st == status}
+        ids, held, codes = self.index.answers_of(org or self.org, as_date(date).key)
+        out: dict[str, list[tuple[str, str]]] = {}
+        for i, st, c in sorted(zip(ids.tolist(), held.tolist(), codes.tolist()),
+                               key=lambda p: (STATUS_ORDER.get(p[1], 99), p[0])):
+            if status is None or st == status:
+                out.setdefault(i, []).append((st, MODALITIES[c]))
+        return out
+
+    def memberships_at(self, date: DateLike) -> "pd.DataFrame":
+        """Fast: every organization's and body's memberships on a date (org, member, status, since)."""
+        from .frames import memberships_at_frame
+
+        return memberships_at_frame(self, date)
+
+    def to_frame(self, what: str = "memberships") -> "pd.DataFrame":
+        """The history as a DataFrame: ``memberships`` (one row per status interval) or ``events``."""
+        from .frames import events_frame, membership_frame
+
+        if what == "memberships":
+            return membership_frame(self)
+        if what == "events":
+            return events_frame(self)
+        raise ValueError(f"what must be memberships or events, not {what!r}")
+
+    def graph(self, at: DateLike | None = None) -> "nx.DiGraph":
+        """The organization's network on a date (default: the last event's first day), as ``State.graph``."""
+        return self.at(at if at is not None else self.log.events[-1].date.first).graph()
+
+    def __repr__(self) -> str:
+        return f"<History of {self.org}: {len(self.log.events)} events, readings {self.readings or 'default'}>"
+
+    def _repr_html_(self) -> str:
+        from orgsim.events.reprs import summary_html
+
+        log = self.log
+        return summary_html(f"History of {self.org}", [
+            ("log", f"{log.id}: {log.title}"), ("events", len(log.events)),
+            ("from", log.events[0].date.text if log.events else ""),
+            ("to", log.events[-1].date.text if log.events else ""),
+            ("readings", ", ".join(f"{k}={v}" for k, v in self.readings.items()) or "the defaults"),
+            ("conflicts", [c.id for c in log.conflicts])])
+
+    def replay_to(self, date: DateLike) -> State:
         """The state at a date by a full replay from the start (slow; the index's reference)."""
         d = as_date(date)
         r = replay(self.log, d.key, readings=self.readings, strict=self.strict)
         return State(self.log, dict(r.state.facts), d, self.org, coverage=self.coverage)
 
-    def events(self, start: str | HistDate | None = None, end: str | HistDate | None = None,
+    def events(self, start: DateLike | None = None, end: DateLike | None = None,
                kind: str | None = None, actor: str | None = None) -> list[Event]:
         """Events from ``start`` to ``end`` inclusive (by the day each applies), optionally filtered."""
         lo = as_date(start).key if start else None

@@ -220,3 +220,26 @@ class State:
     def __repr__(self) -> str:
         n = len(self.members(status="member"))
         return f"<State of {self.org} at {self.at}: {n} members, {len(self.facts)} facts>"
+
+    # --- the notebook vocabulary, shared with History (frames and graphs live in frames.py and graph.py) ---
+    def to_frame(self, what: str = "memberships") -> Any:
+        """A view as a pandas DataFrame: memberships (default), members, bodies, forces, rules, offices, protocols."""
+        from .frames import state_frame
+
+        return state_frame(self, what)
+
+    def graph(self) -> Any:
+        """The organization's network at this date (networkx, typed nodes and edges)."""
+        from .graph import state_graph
+
+        return state_graph(self)
+
+    def _repr_html_(self) -> str:
+        from orgsim.events.reprs import summary_html
+
+        org = self.organization()
+        rows = [(st, [m["id"] for m in self.members(status=st)]) for st in STATUS_ORDER]
+        return summary_html(f"{org['name'] if org else self.org} on {self.at}",
+                            [(st, ids) for st, ids in rows if ids] + [
+                                ("bodies", len(self.bodies())), ("forces", len(self.forces())),
+                                ("rules", len(self.rules())), ("facts", len(self.facts))])

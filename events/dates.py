@@ -22,6 +22,10 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, TypeAlias, Union
+
+if TYPE_CHECKING:  # only for the type alias: dates never need numpy at run time
+    import numpy
 
 #: Dates outside these years are refused: a typo like 20090 or 0209 is caught at load.
 MIN_YEAR = 1000
@@ -32,11 +36,18 @@ MAX_DATE_CHARS = 64
 
 # ASCII digits only: `\d` would also take other scripts' digits (a date written "١٩٩٣").
 _SIMPLE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([~?%])?\Z")
-_QUERY = re.compile(r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?\Z")
+_QUERY = re.compile(r"^[0-9]{4}(?:-(0[1-9]|1[0-2])(?:-[0-9]{2})?)?\Z")
+# An ISO date and time (a notebook's `str(datetime)`): only its date counts.
+_ISO_TIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+                       r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?\Z")
+#: What a user's date may be, for messages (the log's extra forms are in docs/log-format.md, "Dates").
+QUERY_FORMS = "use YYYY, YYYY-MM or YYYY-MM-DD"
+LOG_FORMS = ("write YYYY, YYYY-MM, YYYY-MM-DD or another form listed under \"Dates\" in docs/log-format.md "
+             "(2009~, 199X, 2000/2002, ../2016-11)")
 
 
 class DateError(ValueError):
-    """A date string that is not a valid EDTF date, or is out of range."""
+    """A date that orgsim cannot read, or that is impossible or out of range."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +116,8 @@ def _widen(ordinal: int, date: HistDate, sign: int) -> int:
         return _dt.date(y, m + 1, 1).toordinal()
     nxt = _dt.date(y + (m == 11), (m + 1) % 12 + 1, 1)
     return nxt.toordinal() - 1
+#: What every date argument accepts (pandas.Timestamp is a datetime.datetime, itself a datetime.date).
+DateLike: TypeAlias = Union[str, _dt.date, "numpy.datetime64", HistDate]
 
 
 def _bounds_simple(y: int, m: int | None, d: int | None) -> tuple[int, int]:
@@ -165,7 +178,7 @@ def _parse_edtf(text: str) -> HistDate:
         lo_o = _dt.date(lo.tm_year, lo.tm_mon, lo.tm_mday).toordinal()
         hi_o = _dt.date(hi.tm_year, hi.tm_mon, hi.tm_mday).toordinal()
     except Exception as exc:  # the library raises several types for malformed input
-        raise DateError(f"{text!r} is not a valid EDTF date") from exc
+        raise DateError(f"{text!r} is not a date: {LOG_FORMS}") from exc
     kind = type(parsed).__name__
     precision = "season" if "Season" in kind else _precision_of(lo_o, hi_o)
     return HistDate(text, lo_o, hi_o, precision, approximate="~" in text or "%" in text,
@@ -200,15 +213,82 @@ def parse_date(text: str) -> HistDate:
     return date
 
 
+def _suggest(text: str) -> str | None:
+    """The documented form nearest to a mistyped date (swapped month digits, other orders, missing zeros)."""
+    t = text.strip()
+    m = re.fullmatch(r"([0-9]{4})-([0-9])([0-9])", t)
+    if m:  # 2009-21: a season in a log, but here most likely a month typed backwards
+        swapped = int(m.group(3) + m.group(2))
+        return f"{m.group(1)}-{swapped:02d}" if 1 <= swapped <= 12 else m.group(1)
+    parts = re.split(r"[-./ ]", t)
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        if len(parts[0]) == 4:
+            y, mo, d = parts
+        elif len(parts[2]) == 4:
+            d, mo, y = parts  # day first, as most of the world writes it
+        else:
+            return None
+        try:
+            return _dt.date(int(y), int(mo), int(d)).isoformat()
+        except ValueError:
+            return f"{int(y):04d}-{int(mo):02d}" if 1 <= int(mo) <= 12 else y
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        y, mo = (parts[0], parts[1]) if len(parts[0]) == 4 else (parts[1], parts[0])
+        if len(y) == 4 and 1 <= int(mo) <= 12:
+            return f"{y}-{int(mo):02d}"
+    years = re.findall(r"(?<![0-9])[0-9]{4}(?![0-9])", t)
+    return years[0] if len(years) == 1 else None
+
+
 def parse_query_date(text: str) -> HistDate:
     """Parse a date a user asks about: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (its first day counts).
 
+    Seasons and the log's other forms are refused here, so a typo such as ``2009-21`` is not read as spring.
+
     >>> parse_query_date("2009").first.isoformat()
     '2009-01-01'
+    >>> parse_query_date("2009-21")
+    Traceback (most recent call last):
+    ...
+    orgsim.events.dates.DateError: '2009-21' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD (did you mean 2009-12?)
     """
+    if isinstance(text, str):
+        m = _ISO_TIME.match(text.strip())
+        if m:
+            text = m.group(1)
     if not isinstance(text, str) or not _QUERY.match(text.strip()):
-        raise DateError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+        hint = _suggest(text) if isinstance(text, str) else None
+        raise DateError(f"{text!r} is not a date: {QUERY_FORMS}" + (f" (did you mean {hint}?)" if hint else ""))
     return parse_date(text.strip())
+
+
+def to_date(value: DateLike) -> HistDate:
+    """Any date a user passes (str, date, datetime, numpy.datetime64, pandas.Timestamp, HistDate) as a HistDate.
+
+    A datetime counts by its calendar date (its time and time zone are dropped); a numpy.datetime64 keeps a
+    year or month unit as that precision.
+
+    >>> to_date(_dt.date(2009, 6, 14)) == parse_query_date("2009-06-14")
+    True
+    """
+    if isinstance(value, HistDate):
+        return value
+    if isinstance(value, str):
+        return parse_query_date(value)
+    if isinstance(value, _dt.datetime):  # pandas.Timestamp is a datetime
+        if value != value:  # NaT compares unequal to itself
+            raise DateError("NaT is not a date")
+        return parse_query_date(value.date().isoformat())
+    if isinstance(value, _dt.date):
+        return parse_query_date(value.isoformat())
+    if type(value).__name__ == "datetime64":  # numpy, without importing it here
+        unit = str(getattr(value, "dtype", "")).partition("[")[2].rstrip("]")
+        text = str(value if unit in ("Y", "M", "D") else value.astype("datetime64[D]"))  # type: ignore[attr-defined]
+        if text == "NaT":
+            raise DateError("NaT is not a date")
+        return parse_query_date(text)
+    raise DateError(f"{value!r} is not a date: give a str (YYYY, YYYY-MM or YYYY-MM-DD), datetime.date, "
+                    f"datetime.datetime, numpy.datetime64 or pandas.Timestamp")
 
 
 def ordinal_to_iso(ordinal: int) -> str:

@@ -134,6 +134,13 @@ class Conflict:
         raise KeyError(reading_id)
 
 
+def _clip(text: str, width: int, keep_end: bool = False) -> str:
+    """Text cut to a width with an ellipsis (at the start for a path, whose end says most)."""
+    if len(text) <= width:
+        return text
+    return "…" + text[-(width - 1):] if keep_end else text[:width - 1] + "…"
+
+
 @dataclass(frozen=True)
 class Log:
     """A loaded log: its header, conflicts and events in replay order."""
@@ -154,6 +161,20 @@ class Log:
     def event(self, event_id: str) -> Event:
         """The event with this id (KeyError if there is none)."""
         return self.by_id[event_id]
+
+    def __repr__(self) -> str:
+        # Short on purpose: a notebook shows this, and the events run to hundreds of thousands.
+        first, last = (self.events[0].date.text, self.events[-1].date.text) if self.events else ("", "")
+        return (f"<Log {_clip(self.id, 40)!r} of {_clip(self.organization, 40)}: {len(self.events)} events "
+                f"{_clip(first, 30)}…{_clip(last, 30)}, {len(self.conflicts)} conflicts, {_clip(self.path, 100, True)}>")
+
+    def _repr_html_(self) -> str:
+        from .reprs import summary_html
+
+        first, last = (self.events[0].date.text, self.events[-1].date.text) if self.events else ("", "")
+        return summary_html(f"Log {self.id}: {self.title}", [
+            ("organization", self.organization), ("events", len(self.events)), ("from", first), ("to", last),
+            ("conflicts", [c.id for c in self.conflicts]), ("sources", list(self.sources)), ("path", self.path)])
 
     @property
     def by_id(self) -> dict[str, Event]:

@@ -262,7 +262,7 @@ def parse_event(raw: Any, index: int, log_org: str, header_sources: dict, ids: _
     if isinstance(date_text, int) and not isinstance(date_text, bool):
         date_text = str(date_text)  # YAML reads an unquoted 1993 as a number
     if not isinstance(date_text, str):
-        raise _fail(f"date {date_text!r} must be an EDTF string such as \"1993-12\"", path, line, eid)
+        raise _fail(f"date {date_text!r} must be a date written as text, such as \"1993-12\"", path, line, eid)
     try:
         date = parse_date(date_text)
     except DateError as exc:

@@ -11,7 +11,7 @@ from orgsim.events.yamlio import load_yaml_text, strip_lines
 
 _FLAGS = [
     click.option("--id", "id", default=None, help="Event id (lower case, digits, '.', '_', '-')."),
-    click.option("--date", default=None, help="EDTF date, as in a log (1993-12, 2009~, 2000/2002)."),
+    click.option("--date", default=None, help="The date as in a log (1993-12-05, 1993-12, 2009~, 2000/2002)."),
     click.option("--kind", default=None, help="Event kind (see `orgsim kinds`)."),
     click.option("--org", default=None, help="Organization (default: the log's own)."),
     click.option("--actor", "actors", multiple=True, help="An actor id; repeat, or separate with commas."),

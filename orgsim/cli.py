@@ -22,7 +22,7 @@ from orgsim.events.store_view import load_any
 from orgsim.events.vocabulary import KINDS, kinds_markdown
 
 from . import progress
-from .output import FORMATS, emit, force_option, raw_csv_option, say, to_json
+from .output import FORMATS, counted, emit, force_option, raw_csv_option, say, to_json
 
 # The engine (NumPy), pandas, networkx and matplotlib are imported by the commands that use them, so
 # `orgsim --version` and `--help` start in a fraction of the time (docs/benchmarks.md, import profile).
@@ -131,29 +131,43 @@ def cli() -> None:
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None, help="Same as LOG_FILE.")
 @click.option("--check-order", is_flag=True,
               help="Also replay each day's events in other orders and list the days where the order matters.")
-def validate(log_file: str | None, log_path: str | None, check_order: bool) -> None:
-    """Load a log, check every event and replay it strictly; exit 2 at the first problem."""
+@click.option("--sources-path", "sources_path", multiple=True, metavar="DIR",
+              help="A folder to look for source files in, after the log's own folder (repeatable).")
+@click.option("--no-source-check", "no_source_check", is_flag=True,
+              help="Do not open the source files (when they are not at hand); the output says so.")
+def validate(log_file: str | None, log_path: str | None, check_order: bool, sources_path: tuple[str, ...],
+             no_source_check: bool) -> None:
+    """Load a log, check every event, its citations and a strict replay; exit 2 at the first problem."""
     from orgsim.engine.history import History
+    from orgsim.events.citations import check_citations, citation_summary
 
     progress.step(f"loading {log_file or log_path or 'the bundled log'}")
     history = History(load_any(log_file or log_path or bundled_log_path()))
     progress.step(f"replaying {len(history.log.events):,} events strictly")
     result = history.validate()
     log = history.log
+    # Checked before anything is printed, so a bad citation is the only line (on stderr).
+    report = None if no_source_check else check_citations(log, [os.path.expanduser(p) for p in sources_path])
     progress.done()
-    say(f"ok: {log.path}: {len(log.events)} events, {len(result.applied)} applied, "
-        f"{len(result.skipped)} set aside as alternative readings, {len(log.conflicts)} source conflicts")
+    say(f"ok: {log.path}: {counted(len(log.events), 'event')}, {len(result.applied)} applied, "
+        f"{len(result.skipped)} set aside as alternative readings, "
+        f"{counted(len(log.conflicts), 'source conflict')}")
     for s in result.skipped:
         say(f"  set aside {s.event.id} ({s.event.where}): {s.reason}")
     for f in result.findings:
         say(f"  note {f.event}: {f.message}")
+    if report is None:
+        say("sources: not checked (--no-source-check): quotes, lines and dates were not compared with the files")
+    else:
+        for line in citation_summary(report):
+            say(line)
     if check_order:
         from orgsim.engine.order import order_issues
 
         progress.step("replaying each day's events in other orders")
         issues = order_issues(log)
         progress.done()
-        print(f"order: {len(issues)} days on which the order of same-day events changes the result")
+        say(f"order: {counted(len(issues), 'day')} on which the order of same-day events changes the result")
         for issue in issues:
             say(f"  order {issue}")
 
@@ -260,7 +274,7 @@ def events(history: History, start: str | None, end: str | None, kind: str | Non
     from orgsim.engine.frames import events_frame
 
     df = events_frame(history, history.events(start, end, kind, actor))
-    emit(df.to_dict("records"), EVENT_COLUMNS, fmt, title=f"{len(df)} events")
+    emit(df.to_dict("records"), EVENT_COLUMNS, fmt, title=counted(len(df), "event"))
 
 
 @cli.command()
@@ -323,7 +337,7 @@ def diff(history: History, date1: str, date2: str, fmt: str) -> None:
         print(to_json(d))
         return
     emit(rows, ["change", "category", "key", "before", "after", "since", "event"], fmt,
-         title=f"{d['from']} → {d['to']}: {len(rows)} changes, {len(d['events'])} events")
+         title=f"{d['from']} → {d['to']}: {counted(len(rows), 'change')}, {counted(len(d['events']), 'event')}")
 
 
 def _short(value: Any) -> str:
@@ -397,8 +411,8 @@ def kinds() -> None:
 
 
 # Command modules register themselves on `cli` (one module per area, so they stay small).
-from orgsim import (cli_export, cli_figures, cli_import, cli_report, cli_scenario, cli_simulate,  # noqa: E402,F401
-                    cli_store, cli_synth)
+from orgsim import (cli_export, cli_figures, cli_import, cli_new, cli_report, cli_scenario,  # noqa: E402,F401
+                    cli_simulate, cli_store, cli_synth)
 
 
 def main(argv: list[str] | None = None) -> None:

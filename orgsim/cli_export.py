@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from orgsim.reports.files import atomic_output
 
 from . import progress
-from .output import FORMATS, emit, force_option, raw_csv_option, to_json
+from .output import FORMATS, counted, emit, force_option, raw_csv_option, to_json
 
 if TYPE_CHECKING:
     from orgsim.engine.history import History
@@ -118,4 +118,5 @@ def comembership_command(history: History, at: str, fmt: str) -> None:
         return
     rows = comembership_rows(g)
     emit(rows, ["state_a", "state_b", "weight", "organizations"], fmt,
-         title=f"co-membership on {g.graph['date']}: {len(rows)} pairs of {g.number_of_nodes()} states")
+         title=f"co-membership on {g.graph['date']}: {counted(len(rows), 'pair')} of "
+               f"{counted(g.number_of_nodes(), 'state')}")

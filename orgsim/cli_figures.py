@@ -10,6 +10,7 @@ import click
 
 from orgsim.output import force_option, say
 from orgsim.cli import UserError, cli, log_options
+from orgsim.output import counted
 
 from orgsim.reports.files import atomic_output, check_output_path
 
@@ -64,4 +65,4 @@ def animate(history: History, output: str, per: str, fps: float) -> None:
         task = bar.add_task("rendering frames", total=None)
         n = render(history, tmp, per=per, fps=fps,
                    progress=lambda i, total: bar.update(task, completed=i + 1, total=total))
-    say(f"wrote {output} ({n} frames)")
+    say(f"wrote {output} ({counted(n, 'frame')})")

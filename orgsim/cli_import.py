@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from orgsim.cli import UserError, cli, format_option
+from orgsim.output import counted
 from orgsim.reports.files import atomic_output, check_output_path
 
 from . import progress
@@ -51,8 +52,8 @@ def write_logs(logs: Logs, output: str | None) -> None:
         with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
             fh.write(text)
     total = sum(n for _p, _t, n in texts)
-    where = output if len(texts) == 1 else f"{len(texts)} logs in {output}"
-    say(f"wrote {where}: {total} events")
+    where = output if len(texts) == 1 else f"{counted(len(texts), 'log')} in {output}"
+    say(f"wrote {where}: {counted(total, 'event')}")
 
 
 @cli.group(name="import")

@@ -9,7 +9,7 @@ import os
 import click
 
 from orgsim.cli import UserError, cli, format_option, log_options
-from orgsim.output import emit, force_option, say, to_json
+from orgsim.output import counted, emit, force_option, say, to_json
 from orgsim.reports.files import atomic_output
 
 if TYPE_CHECKING:
@@ -30,8 +30,8 @@ def validate_scenario(file: str) -> None:
 
     s = load_scenario(file)
     branch = build_branch(s)
-    say(f"ok: {file}: {s.name!r}: {len(s.interventions)} interventions on {s.log}; "
-        f"{len(branch.invalidated)} events invalidated, {len(branch.derived)} derived by rules")
+    say(f"ok: {file}: {s.name!r}: {counted(len(s.interventions), 'intervention')} on {s.log}; "
+        f"{counted(len(branch.invalidated), 'event')} invalidated, {len(branch.derived)} derived by rules")
 
 
 @scenario.command("compare")
@@ -43,7 +43,7 @@ def validate_scenario(file: str) -> None:
 def compare_scenario(file: str, at: str | None, out_dir: str | None, fmt: str) -> None:
     """Baseline against branch: state at a date, both timelines, diagrams, invalidated and derived events."""
     from orgsim.scenarios.branch import build_branch
-    from orgsim.scenarios.compare import compare
+    from orgsim.scenarios.compare import any_difference, compare
     from orgsim.scenarios.load import load_scenario
 
     branch = build_branch(load_scenario(file))
@@ -57,17 +57,33 @@ def compare_scenario(file: str, at: str | None, out_dir: str | None, fmt: str) -
         emit(result["differences"]["members"], ["id", "baseline", "branch"], "csv")
         return
     say(f"{result['scenario']['name']}: {result['scenario']['question']}")
-    if result["differences"]["members"]:
-        emit(result["differences"]["members"], ["id", "baseline", "branch"], "table",
-             title=f"membership differences on {result['at']}")
-    else:
-        say(f"no membership differences on {result['at']}")
+    diff = result["differences"]
+    if diff["members"]:
+        emit(diff["members"], ["id", "baseline", "branch"], "table", title=f"membership differences on {result['at']}")
+    if diff["memberships"]:
+        emit(diff["memberships"], ["org", "id", "baseline", "branch"], "table",
+             title=f"differences in bodies and other organizations on {result['at']}")
     if result["timeline_differences"]:
         emit(result["timeline_differences"], ["member", "baseline", "branch"], "table", title="statuses through time")
+    if result["membership_timeline_differences"]:
+        emit(result["membership_timeline_differences"], ["org", "member", "baseline", "branch"], "table",
+             title="statuses through time in bodies and other organizations")
     for key in ("bodies", "forces", "rules"):
-        d = result["differences"][key]
+        d = diff[key]
         if d["only_baseline"] or d["only_branch"]:
             say(f"{key}: only in baseline {d['only_baseline'] or '-'}; only in branch {d['only_branch'] or '-'}")
+    for key, cols in (("contributors", ["force", "baseline", "branch"]), ("offices", ["office", "baseline", "branch"]),
+                      ("protocols", ["protocol", "baseline", "branch"])):
+        if diff[key]:
+            emit(diff[key], cols, "table", title=f"{key} on {result['at']}")
+    if result.get("answer_differences"):
+        emit(result["answer_differences"], ["key", "value", "baseline", "branch"], "table",
+             title=f"facts held in both whose answer differs on {result['at']}")
+    if not any_difference(diff) and not result["timeline_differences"] \
+            and not result["membership_timeline_differences"]:
+        say(f"no differences: on {result['at']} the branch holds the same memberships (of the organization, its "
+            f"bodies and the other organizations), bodies, forces and contributors, rules, offices and protocols, "
+            f"and every status through time is the same")
     for title, rows, cols in (("invalidated events", result["invalidated"], ["event", "date", "reason"]),
                               ("derived by rules", result["derived"], ["event", "date", "derived_by"]),
                               ("removed by rule switches", result["removed_by_rules"], ["event", "reason"])):
@@ -89,9 +105,12 @@ def _write_comparison(branch, result: dict, out_dir: str) -> None:
     with atomic_output(os.path.join(out_dir, "compare.json")) as tmp:
         with open(tmp, "w", encoding="utf-8") as fh:
             fh.write(to_json(result))
+    from orgsim.reports.timeline import timeline_span
+
+    span = timeline_span(branch.baseline, branch.history)  # one x axis, so the two timelines line up
     figures = {"network.png": comparison_figure(branch.baseline, branch.history, result["at"]),
-               "timeline-baseline.png": timeline_figure(branch.baseline),
-               "timeline-branch.png": timeline_figure(branch.history)}
+               "timeline-baseline.png": timeline_figure(branch.baseline, span),
+               "timeline-branch.png": timeline_figure(branch.history, span)}
     for name, fig in figures.items():
         with atomic_output(os.path.join(out_dir, name)) as tmp:
             fig.savefig(tmp, dpi=120, format="png")

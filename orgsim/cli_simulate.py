@@ -9,7 +9,7 @@ import click
 
 from orgsim.cli import UserError
 from orgsim.cli_scenario import scenario
-from orgsim.output import FORMATS, force_option, print_table, raw_csv_option, say, to_json
+from orgsim.output import FORMATS, counted, force_option, print_table, raw_csv_option, say, to_json
 
 MAX_RUNS = 1_000_000
 MAX_WORKERS = 512
@@ -65,11 +65,12 @@ def print_ensemble(ens) -> None:
     for line in rate_lines(plan):
         say(f"  {line}")
     members = ens.members_frame()
-    print_table([{"date": d, **{k: _fmt(v, 2 if k == "mean" else 1) for k, v in row.items()}}
+    print_table([{"date": f"{d:%Y-%m-%d}", **{k: _fmt(v, 2 if k == "mean" else 1) for k, v in row.items()}}
                  for d, row in members.iterrows()], ["date", *members.columns],
                 title="Member states (count): mean and percentiles across runs")
     membership = ens.membership_frame()
-    print_table([{"date": d, **{k: _fmt(v, 3) for k, v in row.items()}} for d, row in membership.iterrows()],
+    print_table([{"date": f"{d:%Y-%m-%d}", **{k: _fmt(v, 3) for k, v in row.items()}}
+                 for d, row in membership.iterrows()],
                 ["date", *membership.columns], title="Probability that each state is a member")
     rows = []
     for kind, frame in (("body", ens.bodies_frame()), ("force", ens.forces_frame())):
@@ -135,7 +136,7 @@ def run_scenario(file: str, runs: str | None, seed: str, workers: str, scheduler
     console = Console(stderr=True)
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
         # A task's description is rich markup: the scenario's name goes in escaped, so it is shown as written.
-        task = bar.add_task(escape(shown(f"{n_runs} runs of {plan.name}")), total=n_runs)
+        task = bar.add_task(escape(shown(f"{counted(n_runs, 'run')} of {plan.name}")), total=n_runs)
         ens = run_ensemble(plan, n_runs, n_seed, n_workers, scheduler,
                            progress=lambda n: bar.advance(task, n))
     if fmt == "json":

@@ -9,7 +9,7 @@ import click
 
 from orgsim import progress
 from orgsim.cli import UserError, cli
-from orgsim.output import force_option, say
+from orgsim.output import counted, force_option, say
 from orgsim.reports.files import atomic_output, check_output_path
 
 
@@ -50,5 +50,5 @@ def synth(orgs: int, states: int, years: int, events: int, seed: int, start_year
         raise UserError(str(exc)) from None
     except OSError as exc:
         raise UserError(f"-o {output}: {exc.strerror}") from None
-    say(f"wrote {output}: {len(cols):,} events, {orgs} organizations, {states} states, "
+    say(f"wrote {output}: {counted(len(cols), 'event', grouped=True)}, {orgs} organizations, {states} states, "
         f"{start_year}-{start_year + years - 1} (seed {seed}) in {time.perf_counter() - t0:.1f} s")

@@ -107,3 +107,13 @@ def emit(rows: Sequence[dict], columns: Sequence[str], fmt: str, title: str | No
         sys.stdout.write(to_csv(rows, columns))
     else:
         print_table(rows, columns, title)
+
+
+def counted(n: int, noun: str, plural: str | None = None, grouped: bool = False) -> str:
+    """``1 event``, ``2 events``: a count with its noun in the right number.
+
+    >>> counted(1, "event"), counted(0, "change"), counted(2, "body", "bodies"), counted(20000, "event", grouped=True)
+    ('1 event', '0 changes', '2 bodies', '20,000 events')
+    """
+    number = f"{n:,}" if grouped else str(n)
+    return f"{number} {noun if n == 1 else plural or noun + 's'}"

@@ -16,8 +16,11 @@ from .style import STATUS_COLORS  # noqa: E402
 BAND_COLOR = STATUS_COLORS["member"]
 
 
-def _day(text: str) -> _dt.date:
-    return _dt.date.fromisoformat(text)
+def _day(value: "str | _dt.date") -> _dt.date:
+    # An ensemble's frames are indexed by Timestamps (a datetime); the baseline record gives ISO text.
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    return value if isinstance(value, _dt.date) else _dt.date.fromisoformat(value)
 
 
 def fan_chart(members, title: str, observed: Sequence[tuple[str, int]] = (), runs: int | None = None) -> Figure:

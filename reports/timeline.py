@@ -42,13 +42,22 @@ def _key_event_groups(history: History) -> list[tuple[int, str]]:
     return [(g[0].date.key, " / ".join(f"{e.date.text} {e.id}" for e in g)) for g in groups]
 
 
-def timeline_figure(history: History) -> Figure:
-    """Each state's status intervals in the organization, with imprecise boundaries drawn as spans."""
+def timeline_span(*histories: History) -> tuple[int, int]:
+    """The day ordinals a timeline of these histories covers: the first event to a year after the last."""
+    events = [e for h in histories for e in h.log.events]
+    return min(e.date.key for e in events), max(e.date.upper or e.date.key for e in events) + 365
+
+
+def timeline_figure(history: History, span: tuple[int, int] | None = None) -> Figure:
+    """Each state's status intervals in the organization, with imprecise boundaries drawn as spans.
+
+    ``span`` (day ordinals, from ``timeline_span``) fixes the x axis, so timelines drawn to be compared share it.
+    """
     df = membership_frame(history)
     df = df[df.org == history.org]
     by_id = history.log.by_id
     states = sorted(df.member.unique(), key=lambda m: (df[df.member == m].start.min(), m))
-    horizon = max(e.date.upper or e.date.key for e in history.log.events) + 365
+    horizon = timeline_span(history)[1] if span is None else span[1]
     fig = Figure(figsize=(13, 2.4 + 0.34 * len(states)), layout="constrained")
     ax = fig.add_subplot()
     for row, member in enumerate(states):
@@ -66,6 +75,8 @@ def timeline_figure(history: History) -> Figure:
     ax.set_yticks(range(len(states)), [f"{m}  {history.at('2000').name_of(m)}" for m in states], fontsize=8)
     ax.invert_yaxis()
     ax.xaxis_date()
+    if span is not None:
+        ax.set_xlim(_num(span[0]), _num(span[1]))
     ax.grid(axis="x", color="#f1f3f5")
     groups = _key_event_groups(history)
     for i, (key, label) in enumerate(groups, start=1):

@@ -33,6 +33,20 @@ class Branch:
     derived: list[Event] = field(default_factory=list)  # events a rule or process produced
     removed: list[dict] = field(default_factory=list)  # events a rule switch removed
 
+    def __repr__(self) -> str:
+        # Not the dataclass's: that would print the baseline and the branch logs whole.
+        return (f"<Branch {self.scenario.name!r} of {self.baseline.org}: {len(self.applied)} intervention{'' if len(self.applied) == 1 else 's'}, "
+                f"{len(self.log.events)} events>")
+
+    def _repr_html_(self) -> str:
+        from orgsim.events.reprs import summary_html
+
+        return summary_html(f"Branch: {self.scenario.name}", [
+            ("question", self.scenario.question), ("log", self.log.id),
+            ("interventions", [f"{a.get('verb', '')} {a.get('target', '')}".strip() for a in self.applied]),
+            ("events", len(self.log.events)), ("invalidated", [r["event"] for r in self.invalidated]),
+            ("derived by rules", len(self.derived))])
+
     @cached_property
     def history(self) -> History:
         """The branch as a History (lenient: unmet presuppositions are skipped and reported)."""

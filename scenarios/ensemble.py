@@ -165,12 +165,18 @@ class Ensemble:
         for p, values in zip(PERCENTILES, np.percentile(counts, PERCENTILES, axis=0)):
             data[f"p{p:02d}"] = values
         data["min"], data["max"] = counts.min(axis=0), counts.max(axis=0)
-        return pd.DataFrame(data, index=pd.Index(self.dates, name="date"))
+        return pd.DataFrame(data, index=self._index())
 
     def _probabilities(self, flags: np.ndarray, ids: tuple[str, ...]):
         import pandas as pd
 
-        return pd.DataFrame(flags.mean(axis=0), index=pd.Index(self.dates, name="date"), columns=list(ids))
+        return pd.DataFrame(flags.mean(axis=0), index=self._index(), columns=list(ids))
+
+    def _index(self):
+        """The observation dates as a DatetimeIndex named ``date`` (what pandas resamples and plots)."""
+        import pandas as pd
+
+        return pd.DatetimeIndex(pd.to_datetime(self.dates), name="date")
 
     def membership_frame(self):
         """The probability that each state is a member, per date (columns: states)."""
@@ -196,14 +202,28 @@ class Ensemble:
 
         parts = [("members", self.members_frame()), ("membership", self.membership_frame()),
                  ("bodies", self.bodies_frame()), ("forces", self.forces_frame())]
-        rows = [(table, date, col, float(value)) for table, frame in parts
+        rows = [(table, f"{date:%Y-%m-%d}", col, float(value)) for table, frame in parts
                 for date, row in frame.iterrows() for col, value in row.items()]
         return pd.DataFrame(rows, columns=["table", "date", "id", "value"])
+
+    def __repr__(self) -> str:
+        # Not the dataclass's: that would print the plan's whole branch log and every run's arrays.
+        return (f"<Ensemble {self.plan.name!r}: {self.runs} runs, seed {self.seed}, "
+                f"{self.dates[0]}…{self.dates[-1]}, {len(self.plan.states)} states>")
+
+    def _repr_html_(self) -> str:
+        from orgsim.events.reprs import summary_html
+
+        members = self.members_frame()
+        return summary_html(f"Ensemble: {self.plan.name}", [
+            ("runs", self.runs), ("seed", self.seed), ("fork", self.dates[0]), ("horizon", self.dates[-1]),
+            ("mean members at the horizon", f"{members['mean'].iloc[-1]:.2f}"), ("states", self.plan.states),
+            ("bodies", self.plan.bodies), ("forces", self.plan.forces)])
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: the rates and how they were set, and every frame."""
         def records(frame) -> dict:
-            return {date: {k: float(v) for k, v in row.items()} for date, row in frame.iterrows()}
+            return {f"{date:%Y-%m-%d}": {k: float(v) for k, v in row.items()} for date, row in frame.iterrows()}
 
         rates = self.plan.rates
         return {

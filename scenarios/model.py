@@ -70,3 +70,6 @@ class Scenario:
     raised_by: tuple[Mapping[str, Any], ...] = ()
     expected: str = ""
     compare_at: str | None = None
+
+    def __repr__(self) -> str:
+        return f"<Scenario {self.name!r}: {len(self.interventions)} intervention{'' if len(self.interventions) == 1 else 's'} on {self.log}>"

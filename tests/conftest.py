@@ -69,6 +69,8 @@ def write_log(tmp_path):
             """)
         path = tmp_path / name
         path.write_text(head + textwrap.dedent(events_yaml), encoding="utf-8")
+        # The invented source these events cite: every line says "q", so `validate` finds each quote.
+        (tmp_path / "notes.txt").write_text("q\n" * 200, encoding="utf-8")
         return str(path)
 
     return _write

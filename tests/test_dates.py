@@ -37,8 +37,8 @@ def test_open_start_sorts_at_its_attested_end():
     ("2009-02-30", "day is out of range"),
     ("2010/2009", "ends before it starts"),
     ("9999", "outside the years"),
-    ("1993-13", "not a valid EDTF date"),
-    ("next spring", "not a valid EDTF date"),
+    ("1993-13", "is not a date: write YYYY"),
+    ("next spring", "is not a date: write YYYY"),
 ])
 def test_impossible_dates_are_refused(text, fragment):
     """Impossible dates, reversed ranges and far-future years raise a DateError that says why."""
@@ -66,3 +66,40 @@ def test_a_range_has_one_slash():
     """'2000/2001/2002' is refused rather than read as a range of a range."""
     with pytest.raises(DateError, match="a range has one '/'"):
         parse_date("2000/2001/2002")
+
+
+@pytest.mark.parametrize("text, suggestion", [
+    ("2009-21", "2009-12"), ("14/06/2009", "2009-06-14"), ("2009-6-1", "2009-06-01"), ("June 2009", "2009"),
+])
+def test_a_query_date_takes_only_the_documented_forms_and_suggests_the_nearest(text, suggestion):
+    """`--at 2009-21` is refused, not read as spring 2009, and the message offers the nearest form."""
+    with pytest.raises(DateError) as info:
+        parse_query_date(text)
+    assert str(info.value) == f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD (did you mean {suggestion}?)"
+
+
+def test_no_library_jargon_in_date_messages():
+    """A historian reads 'is not a date', never the name of the date standard's library."""
+    for text in ("1993-13", "next spring", "2009-21"):
+        with pytest.raises(DateError) as info:
+            (parse_date if text != "2009-21" else parse_query_date)(text)
+        assert "EDTF" not in str(info.value)
+
+
+def test_every_date_object_a_notebook_holds_is_accepted():
+    """str, datetime.date, datetime.datetime, numpy.datetime64 and pandas.Timestamp all name the same day."""
+    import datetime
+
+    import numpy as np
+    import pandas as pd
+
+    from orgsim.events.dates import to_date
+
+    day = parse_query_date("2009-06-14")
+    for value in (datetime.date(2009, 6, 14), datetime.datetime(2009, 6, 14, 13, 5), np.datetime64("2009-06-14"),
+                  pd.Timestamp("2009-06-14").to_datetime64(), pd.Timestamp("2009-06-14"), "2009-06-14T10:00:00Z"):
+        assert to_date(value) == day, value
+    assert to_date(np.datetime64("2009-06")).text == "2009-06"
+    for bad in (pd.NaT, np.datetime64("NaT"), 2009):
+        with pytest.raises(DateError):
+            to_date(bad)

@@ -197,7 +197,7 @@ def test_a_folder_given_as_a_scenarios_log_is_one_line(tmp_path, run):
 
 WRONG_EVENTS = {
     "actors a number": ("actors: 5", "actors must be a list of ids"),
-    "date a list": ("date: [1991]", "must be an EDTF string"),
+    "date a list": ("date: [1991]", "must be a date written as text"),
     "kind a list": ("kind: [accession]", "unknown kind ['accession']"),
     "payload a list": ("payload: [1, 2]", "payload must be a mapping"),
     "strength as words": ("payload: {strength: many}", "payload.strength must be a number"),
@@ -279,8 +279,8 @@ def test_a_malformed_header_is_one_line(case, tmp_path, run):
     ("2500", "'2500' is outside the years 1000-2200"),
     ("9999-12-31", "'9999-12-31' is outside the years 1000-2200"),
     ("0209", "'0209' is outside the years 1000-2200"),
-    ("19930", "not a valid EDTF date"),
-    ("١٩٩٣", "not a valid EDTF date"),
+    ("19930", "is not a date: write YYYY"),
+    ("١٩٩٣", "is not a date: write YYYY"),
     ("[" + "1993," * 30 + "1994]", "characters, more than 64"),
 ])
 def test_impossible_and_far_dates_are_one_line(date, fragment, write_log, run, tmp_path):

@@ -203,10 +203,10 @@ def test_a_withdrawal_and_a_readmission_on_one_day_are_reported(write_log, run):
         """)
     code, out, err = run("validate", "--check-order", path)
     assert code == 0, err
-    assert "order: 1 days on which the order of same-day events changes the result" in out
+    assert "order: 1 day on which the order of same-day events changes the result" in out
     assert ("order 1995-06-01: fra-leaves, fra-back: in the order fra-back, fra-leaves, fra-back fails: "
             "FRA was already a member of TA") in out
-    assert "1996-03-02" not in out  # a withdrawal and another state's accession commute
+    assert "1996-03-02" not in out.partition("order:")[2]  # a withdrawal and another state's accession commute
 
 
 def test_the_tiny_log_has_no_order_dependent_day():

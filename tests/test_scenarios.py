@@ -201,3 +201,58 @@ def test_compare_writes_json_and_figures(tmp_path, run):
                                                      "timeline-branch.png"]
     assert json.loads((out / "compare.json").read_text())["differences"]["members"] == [
         {"id": "MDA", "baseline": None, "branch": "member"}]
+
+
+def test_compare_reports_a_removed_body_exit(write_log, run, tmp_path):
+    """Must show: a scenario that removes a state's exit from a body reports the difference, at a date and through time."""
+    from .test_validation import BODY_EXIT_AND_RETURN
+
+    log = write_log(BODY_EXIT_AND_RETURN)
+    scenario = tmp_path / "stays.yaml"
+    scenario.write_text(f"orgsim_scenario: 1\nname: France stays\nquestion: What if France had not left?\n"
+                        f"log: {os.path.basename(log)}\ninterventions:\n- remove: fra-leaves-cmd\n", encoding="utf-8")
+    code, out, err = run("scenario", "compare", str(scenario), "--at", "2000")
+    assert code == 0, err
+    out = " ".join(out.split())  # the table titles wrap
+    assert "differences in bodies and other organizations on 2000" in out
+    assert "statuses through time in bodies and other organizations" in out
+    assert "no differences" not in out
+    data = json.loads(run("scenario", "compare", str(scenario), "--at", "2000", "--format", "json")[1])
+    assert data["differences"]["memberships"] == [{"org": "TA.CMD", "id": "FRA", "baseline": "withdrawn",
+                                                   "branch": "member"}]
+    assert data["membership_timeline_differences"] == [{"org": "TA.CMD", "member": "FRA",
+                                                        "baseline": "member 1991 → withdrawn 1995 → member 2009",
+                                                        "branch": "member 1991"}]
+    later = json.loads(run("scenario", "compare", str(scenario), "--at", "2010", "--format", "json")[1])
+    assert later["differences"]["memberships"] == [] and later["membership_timeline_differences"]
+
+
+def test_compare_covers_forces_offices_and_protocols():
+    """The comparison holds every part of the state: contributors, offices and protocols as well as members."""
+    from orgsim.scenarios.branch import build_branch
+    from orgsim.scenarios.compare import compare
+    from orgsim.scenarios.load import load_scenario
+
+    result = compare(build_branch(load_scenario(os.path.join(SCENARIOS, "uzbekistan-signs-1999.yaml"))), "2003")
+    assert set(result["differences"]) == {"members", "memberships", "bodies", "forces", "contributors", "rules",
+                                          "offices", "protocols"}
+    assert [d["protocol"] for d in result["differences"]["protocols"]] == ["CSTO.P.EXTENSION-1999"]
+
+
+def test_compared_timelines_share_their_x_axis(tmp_path, run):
+    """compare -o draws the two timelines over the same dates, so they can be laid side by side."""
+    import matplotlib.image
+
+    from orgsim.reports.timeline import timeline_figure, timeline_span
+    from orgsim.scenarios.branch import build_branch
+    from orgsim.scenarios.load import load_scenario
+
+    branch = build_branch(load_scenario(os.path.join(SCENARIOS, "uzbekistan-signs-1999.yaml")))
+    span = timeline_span(branch.baseline, branch.history)
+    limits = [timeline_figure(h, span).axes[0].get_xlim() for h in (branch.baseline, branch.history)]
+    assert limits[0] == limits[1]
+    code, _, err = run("scenario", "compare", os.path.join(SCENARIOS, "uzbekistan-signs-1999.yaml"), "-o",
+                       str(tmp_path / "cmp"))
+    assert code == 0, err
+    sizes = [matplotlib.image.imread(tmp_path / "cmp" / f"timeline-{s}.png").shape[1] for s in ("baseline", "branch")]
+    assert sizes[0] == sizes[1]

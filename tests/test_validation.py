@@ -152,3 +152,50 @@ def test_missing_file_is_one_line(run, tmp_path):
     """A log that does not exist is an input error, not a traceback."""
     code, _, err = run("validate", str(tmp_path / "nope.yaml"))
     assert code == 2 and "cannot read" in err
+
+
+BODY_EXIT_AND_RETURN = """\
+    - id: ta-cmd
+      date: "1991"
+      kind: body_created
+      actors: [FRA, DEU]
+      target: TA.CMD
+      payload: {name: Integrated Command, parent: TA}
+      sources: [{source: notes, line: 1, quote: q, gloss: g}]
+    - id: fra-leaves-cmd
+      date: "1995"
+      kind: withdrawal
+      actors: [FRA]
+      target: TA.CMD
+      sources: [{source: notes, line: 1, quote: q, gloss: g}]
+    - id: fra-returns-cmd
+      date: "2009"
+      kind: readmission
+      actors: [FRA]
+      target: TA.CMD
+      sources: [{source: notes, line: 1, quote: q, gloss: g}]
+    """
+
+
+def test_a_state_leaves_a_body_and_is_readmitted(write_log, run):
+    """Readmission to a body a state withdrew from works (it said the organization did not exist)."""
+    from orgsim.engine.history import History
+
+    path = write_log(BODY_EXIT_AND_RETURN)
+    code, out, err = run("validate", path)
+    assert code == 0, err
+    h = History.load(path)
+    status = {y: {m["id"]: m["status"] for m in h.at(y).memberships("TA.CMD")}["FRA"] for y in ("2000", "2010")}
+    assert status == {"2000": "withdrawn", "2010": "member"}
+    assert h.at("2010") == h.replay_to("2010")
+
+
+@pytest.mark.parametrize("target, fragment", [
+    ("TA.NOPE", "a readmission targets an organization or a body, and there is no organization or body TA.NOPE"),
+])
+def test_readmission_to_something_that_is_not_joinable_says_what_is_wrong(write_log, run, target, fragment):
+    """A readmission whose target is neither an organization nor a body says so, naming the target."""
+    path = write_log(BODY_EXIT_AND_RETURN.rsplit("target: TA.CMD", 1)[0] + f"target: {target}\n"
+                     "      sources: [{source: notes, line: 1, quote: q, gloss: g}]\n")
+    code, _, err = run("validate", path)
+    assert code == 2 and "event 'fra-returns-cmd'" in err and fragment in err, err
