@@ -69,7 +69,7 @@ def test_graphml_on_a_date_shows_the_csto_members_of_that_date(run):
     members = {u for u, v, d in back.edges(data=True) if v == "CSTO" and d["type"] == "member_of"
                and d["status"] == "member"}
     assert code == 0 and members == {"ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK", "UZB"}
-    assert back.nodes["BLR"] == {"type": "state", "label": "BLR", "name": "Belarus"}
+    assert back.nodes["BLR"] == {"type": "state", "label": "BLR", "name": "Belarus", "modality": "certain"}
     assert back.graph["date"] == "2009-06-14" and back.graph["org"] == "CSTO"
 
 
