@@ -159,13 +159,8 @@ class IntervalTable:
 
         codes = decide_codes(day, self.s_lo, self.s_hi, self.e_lo, self.e_hi, self.att, self.cover_end)
         rows = np.flatnonzero(codes)
-        if self._cats is None:
-            self._cats = pd.Index(self.names), pd.Index(self.statuses, dtype=object)
-        names, statuses = self._cats
         return pd.DataFrame({
-            "org": pd.Categorical.from_codes(self.ent[rows], categories=names, validate=False),
-            "member": pd.Categorical.from_codes(self.actor[rows], categories=names, validate=False),
-            "status": pd.Categorical.from_codes(self.status[rows], categories=statuses, validate=False),
+            **self._who(rows),
             "modality": pd.Categorical.from_codes(codes[rows] - 1, categories=list(MODALITIES[1:])),
             "start_earliest": _days(self.s_lo[rows]), "start_latest": _days(self.s_hi[rows]),
             "end_earliest": _days(self.e_lo[rows]), "end_latest": _days(self.e_hi[rows])}, copy=False)
@@ -220,14 +215,18 @@ class IntervalTable:
         import pandas as pd
 
         rows = self._rows_at(day)
+        return pd.DataFrame({**self._who(rows), "since": self.start[rows]}, copy=False)
+
+    def _who(self, rows: np.ndarray) -> dict[str, Any]:
+        """Organization, member and status of some rows, as categorical columns sharing the table's codes."""
+        import pandas as pd
+
         if self._cats is None:
             self._cats = pd.Index(self.names), pd.Index(self.statuses, dtype=object)
         names, statuses = self._cats
-        return pd.DataFrame({
-            "org": pd.Categorical.from_codes(self.ent[rows], categories=names, validate=False),
-            "member": pd.Categorical.from_codes(self.actor[rows], categories=names, validate=False),
-            "status": pd.Categorical.from_codes(self.status[rows], categories=statuses, validate=False),
-            "since": self.start[rows]}, copy=False)
+        return {"org": pd.Categorical.from_codes(self.ent[rows], categories=names, validate=False),
+                "member": pd.Categorical.from_codes(self.actor[rows], categories=names, validate=False),
+                "status": pd.Categorical.from_codes(self.status[rows], categories=statuses, validate=False)}
 
     def _rows_at(self, day: int) -> np.ndarray:
         """Rows whose interval holds on a day (through time buckets, built on first use)."""
