@@ -12,6 +12,7 @@ from typing import Callable
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from PIL import Image
 
 from orgsim.engine.graph import state_graph
@@ -64,6 +65,12 @@ def fixed_palette() -> Image.Image:
     return pal
 
 
+def frame_figure(history: History, dates: list[HistDate], i: int, layout) -> Figure:
+    """Frame ``i`` as a figure: one panel at page width, with title and caption blocks of fixed height."""
+    panel = Panel(history, dates[i], dates[i - 1] if i else None, _title(history, dates[i]))
+    return panels_figure([panel], layout, "page", title_lines=2, caption_lines=3)
+
+
 def render_frames(history: History, dates: list[HistDate], dpi: int = GIF_DPI,
                   progress: Callable[[int, int], None] | None = None) -> list[Image.Image]:
     """Each date as an image in the fixed palette (all the same size)."""
@@ -71,8 +78,7 @@ def render_frames(history: History, dates: list[HistDate], dpi: int = GIF_DPI,
     pal = fixed_palette()
     frames = []
     for i, d in enumerate(dates):
-        panel = Panel(history, d, dates[i - 1] if i else None, _title(history, d))
-        fig = panels_figure([panel], layout, "page", title_lines=2, caption_lines=3)
+        fig = frame_figure(history, dates, i, layout)
         canvas = FigureCanvasAgg(fig)
         fig.set_dpi(dpi)
         canvas.draw()

@@ -57,7 +57,8 @@ def line_height(size: float) -> float:
 
 
 def wrap(text: str, size: float, width: float, weight: str = "normal") -> str:
-    """Text broken into lines that each fit ``width`` inches."""
+    """Text broken into lines that each fit ``width`` inches (with a margin for the renderer's hinting)."""
+    width *= 0.94
     lines, line = [], ""
     for word in text.split():
         trial = f"{line} {word}" if line else word
@@ -72,6 +73,7 @@ def wrap(text: str, size: float, width: float, weight: str = "normal") -> str:
 
 def fit(text: str, size: float, width: float) -> str:
     """Text cut with an ellipsis to fit ``width`` inches (left whole if it fits)."""
+    width *= 0.94
     if text_width(text, size) <= width:
         return text
     while text and text_width(text + "…", size) > width:
@@ -103,8 +105,18 @@ def _title(history: History, date: HistDate, prefix: str = "") -> str:
     info = state.organization()
     name = f"{info['name']} ({info['short']})" if info else state.name_of(history.org)
     cov = history.coverage
-    outside = "" if cov.inside(date.key) else f": outside the log's coverage ({cov.text}), not known"
+    outside = "" if cov.inside(date.key) else f": outside the log's coverage ({coverage_words(cov)}), not known"
     return f"{prefix}{name}, {plain_date(date)}{outside}"
+
+
+def coverage_words(cov) -> str:
+    """The log's coverage in plain words ('12 May 1990 to 31 December 2012')."""
+    from orgsim.events.dates import ordinal_to_iso
+
+    try:
+        return f"{plain_date(ordinal_to_iso(cov.start))} to {plain_date(ordinal_to_iso(cov.end))}"
+    except Exception:  # an open or unusual coverage: its own words
+        return cov.text
 
 
 def _states_and_right(layout: Layout) -> tuple[list[str], list[str]]:
@@ -127,7 +139,9 @@ class NetworkGeometry:
         if self.grouped:
             self.tile_w = self.state_label_w + 0.16
             self.tile_cols = max(1, int((width * 0.62) // self.tile_w))
-            tile_rows = math.ceil(len(self.left) / self.tile_cols) + 2 * len(STATUS_COLORS)
+            ever = {str(f.value) for f, *_ in history.index.intervals("member") if f.key[1] == history.org}
+            groups = max(1, len(ever & set(STATUS_COLORS)))
+            tile_rows = math.ceil(len(self.left) / self.tile_cols) + 2 * groups
             rows = max(tile_rows, len(self.right) + 3)
         else:
             rows = max(len(self.left), len(self.right), 3)

@@ -93,7 +93,7 @@ def caption_events(history: History, date: HistDate, since: HistDate | None = No
     skipped = {s.event.id for s in history.skipped}
     events = [e for e in history.log.events if (lo is None or e.date.key > lo) and e.date.key <= date.key
               and e.id not in skipped]
-    when = f"since {plain_date(prev)}" if prev else "up to this date"
+    when = f"since {plain_date(prev).removeprefix('by ')}" if prev else "up to this date"
     if not events:
         return f"No events {when}."
     state = history.at(date)

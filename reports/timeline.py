@@ -97,7 +97,7 @@ def timeline_figure(history: History, size: str = DEFAULT_SIZE, key: bool | None
     row_labels = [fit(f"{m} {probe.name_of(m)}", FONT["tick"], W * 0.3) for m in states]
     label_w = max([text_width(t, FONT["tick"]) for t in row_labels] + [0.5]) + 0.1 if labelled else 1.0
     row_h = 0.16 if labelled else max(0.05, min(0.12, 12.0 / max(len(states), 1)))
-    ax_w = W - label_w - 2 * PAD
+    ax_w = W - label_w - PAD - 0.22  # room for the last year label
     # Marker lanes along the top, from the markers' x in inches.
     x0, x1 = _num(dt.date(dt.date.fromordinal(start0).year, 1, 1).toordinal()), _num(horizon)
     to_in = lambda v: (v - x0) / (x1 - x0) * ax_w  # noqa: E731
@@ -141,7 +141,7 @@ def timeline_figure(history: History, size: str = DEFAULT_SIZE, key: bool | None
     else:  # a label per group of states entering in the same decade
         decades: dict[int, list[int]] = {}
         for row, m in enumerate(states):
-            decades.setdefault(dt.date.fromordinal(int(first_start[m])).year // 10 * 10, []).append(row)
+            decades.setdefault(first_start[m].year // 10 * 10, []).append(row)
         ticks = [(rows[0] + rows[-1]) / 2 for rows in decades.values()]
         ax.set_yticks(ticks, [f"joined {d}s ({len(r)})" for d, r in decades.items()], fontsize=FONT["tick"])
         for rows in decades.values():
