@@ -137,7 +137,7 @@ def render_report(history: History, figures: bool = True) -> str:
         "title": escape(head["title"]), "generator": escape(head["generator"]),
         "script": _template("report.js"), "live": _template("live.js"), "cytoscape": cytoscape_js(),
         "head": head_html(head), "foot": foot_html(head),
-        "timeline": timeline, "networks": networks, "map": map_svg(history), "map_legend": map_legend_html(),
+        "timeline": timeline, "networks": networks, "map": map_svg(history) if figures else "", "map_legend": map_legend_html(),
         "events": events, "conflicts": conflicts_html(conflict_rows(history)),
         "data": _json_for_script(data),
     }

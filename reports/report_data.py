@@ -8,7 +8,7 @@ last attestation or the log's coverage, possible otherwise (an open bound is
 ``null``). Days are proleptic Gregorian ordinals, as in the engine.
 
 >>> from orgsim.engine.answers import MEANINGS, decide
-from orgsim.engine.history import History
+>>> from orgsim.engine.history import History
 >>> h = History.load_bundled()
 >>> data = report_data(h)
 >>> day = h.at("2007-06-01").at.key
