@@ -280,12 +280,14 @@ def events(history: History, start: str | None, end: str | None, kind: str | Non
 @cli.command()
 @click.option("-o", "--output", default=None, help="Draw the timeline (Gantt chart) to a .png, .svg or .pdf.")
 @force_option
+@click.option("--size", type=click.Choice(["column", "page", "slide"]), default="page", show_default=True,
+              help="With -o: figure preset, column (85 mm), page (175 mm) or slide (16:9).")
 @format_option
 @log_options
-def timeline(history: History, fmt: str, output: str | None) -> None:
+def timeline(history: History, fmt: str, output: str | None, size: str) -> None:
     """Each actor's statuses through time, with dates at their stated precision (or drawn, with -o)."""
     if output:
-        _draw_timeline(history, output)
+        _draw_timeline(history, output, size)
         return
     from orgsim.engine.frames import membership_frame
 
@@ -306,18 +308,17 @@ def timeline(history: History, fmt: str, output: str | None) -> None:
     emit(rows, ["id", "statuses"], fmt, title=f"{history.org}: statuses through time")
 
 
-def _draw_timeline(history: History, output: str) -> None:
+def _draw_timeline(history: History, output: str, size: str = "page") -> None:
     import os
 
-    from orgsim.cli_figures import check_figure_path
-    from orgsim.reports.files import atomic_output
-    from orgsim.reports.figures import timeline_figure
+    from orgsim.cli_figures import check_figure_path, write_figure
+    from orgsim.reports.timeline import KEY_IN_FIGURE_UP_TO, key_event_groups, timeline_figure, timeline_key_figure
 
     check_figure_path(output)
-    fig = timeline_figure(history)
-    with atomic_output(output) as tmp:
-        fig.savefig(tmp, dpi=150, format=os.path.splitext(output)[1][1:])
-    say(f"wrote {output}")
+    write_figure(timeline_figure(history, size=size), output, size)
+    if len(key_event_groups(history)) > KEY_IN_FIGURE_UP_TO:  # a long key is a figure of its own
+        stem, ext = os.path.splitext(output)
+        write_figure(timeline_key_figure(history, size=size), f"{stem}-key{ext}", size)
 
 
 @cli.command()

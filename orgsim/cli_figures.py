@@ -1,4 +1,4 @@
-"""Figure commands: `orgsim graph` (one date or small multiples) and `orgsim animate`."""
+"""Figure commands: `orgsim graph`, `orgsim map` (one date or small multiples), `orgsim counts`, `orgsim animate`."""
 
 from __future__ import annotations
 
@@ -18,6 +18,20 @@ if TYPE_CHECKING:
     from orgsim.engine.history import History
 
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
+SIZES = ("column", "page", "slide")
+
+#: ``--size``: a journal column (85 mm), a full page width (175 mm) or a 16:9 slide; text stays >= 7 pt.
+size_option = click.option("--size", type=click.Choice(SIZES), default="page", show_default=True,
+                           help="Figure preset: column (85 mm wide), page (175 mm) or slide (16:9).")
+
+
+def write_figure(fig, output: str, size: str) -> None:
+    """Save at the preset's resolution, through a temporary file."""
+    from orgsim.reports.style import SIZES as PRESETS
+
+    with atomic_output(output) as tmp:
+        fig.savefig(tmp, dpi=PRESETS[size][1], format=os.path.splitext(output)[1][1:])
+    say(f"wrote {output}")
 
 
 def check_figure_path(path: str, allowed: tuple[str, ...] = FIGURE_FORMATS) -> None:
@@ -32,19 +46,43 @@ def check_figure_path(path: str, allowed: tuple[str, ...] = FIGURE_FORMATS) -> N
 @click.option("--at", "at", required=True, help="A date, or several separated by commas (small multiples).")
 @click.option("-o", "--output", required=True, help="Figure file: .png, .svg or .pdf.")
 @force_option
+@size_option
 @log_options
-def graph(history: History, at: str, output: str) -> None:
+def graph(history: History, at: str, output: str, size: str) -> None:
     """Draw the membership network at a date (or small multiples at several) in a stable layout."""
     from orgsim.reports.figures import network_figure
 
     check_figure_path(output)
     dates = [d.strip() for d in at.split(",") if d.strip()]
-    if not dates:
-        raise UserError(f"--at {at!r}: give a date, or several separated by commas")
-    fig = network_figure(history, dates)
-    with atomic_output(output) as tmp:
-        fig.savefig(tmp, dpi=150, format=os.path.splitext(output)[1][1:])
-    say(f"wrote {output}")
+    write_figure(network_figure(history, dates, size=size), output, size)
+
+
+@cli.command(name="map")
+@click.option("--at", "at", required=True, help="A date, or several separated by commas (small multiples).")
+@click.option("-o", "--output", required=True, help="Figure file: .png, .svg or .pdf.")
+@force_option
+@size_option
+@log_options
+def map_(history: History, at: str, output: str, size: str) -> None:
+    """Draw a map of the organization's states by status at a date (or small multiples at several)."""
+    from orgsim.reports.geo import map_figure
+
+    check_figure_path(output)
+    dates = [d.strip() for d in at.split(",") if d.strip()]
+    write_figure(map_figure(history, dates, size=size), output, size)
+
+
+@cli.command()
+@click.option("-o", "--output", required=True, help="Figure file: .png, .svg or .pdf.")
+@force_option
+@size_option
+@log_options
+def counts(history: History, output: str, size: str) -> None:
+    """Draw membership by status through time (a stacked area)."""
+    from orgsim.reports.geo import counts_figure
+
+    check_figure_path(output)
+    write_figure(counts_figure(history, size=size), output, size)
 
 
 @cli.command()

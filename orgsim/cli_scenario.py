@@ -109,8 +109,8 @@ def _write_comparison(branch, result: dict, out_dir: str) -> None:
 
     span = timeline_span(branch.baseline, branch.history)  # one x axis, so the two timelines line up
     figures = {"network.png": comparison_figure(branch.baseline, branch.history, result["at"]),
-               "timeline-baseline.png": timeline_figure(branch.baseline, span),
-               "timeline-branch.png": timeline_figure(branch.history, span)}
+               "timeline-baseline.png": timeline_figure(branch.baseline, span=span),
+               "timeline-branch.png": timeline_figure(branch.history, span=span)}
     for name, fig in figures.items():
         with atomic_output(os.path.join(out_dir, name)) as tmp:
             fig.savefig(tmp, dpi=120, format="png")

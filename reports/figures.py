@@ -2,123 +2,387 @@
 
 Every drawn node and label carries a ``gid`` (``node:ID``, ``label:ID``), so tests
 (and SVG consumers) can check from the figure itself what was drawn.
+
+Figures are laid out in inches, not left to chance: each panel has its own
+space for its title, its network and its caption, and the legend has a band
+of its own under the panels, so no text can sit on another. Text is measured
+with the renderer before it is placed, and sizes are in points at the printed
+width of the chosen preset (``--size column|page|slide``), never below 7 pt.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Sequence
 
 import matplotlib
 
 matplotlib.use("Agg")  # files only: no display is needed or wanted
 
+from matplotlib.backends.backend_agg import RendererAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import FancyArrowPatch  # noqa: E402
+from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 
 from orgsim.engine.graph import state_graph  # noqa: E402
 from orgsim.engine.history import History, as_date  # noqa: E402
 from orgsim.events.dates import HistDate  # noqa: E402
 
-from .layout import LEFT_X, ORG_X, Layout, stable_layout  # noqa: E402
-from .style import (EDGE_STYLE, NODE_STYLE, STATUS_COLORS, caption_events,  # noqa: E402
-                    short_label)
+from .layout import Layout, stable_layout  # noqa: E402
+from .style import (ANSWER_STYLE, ANSWER_WORDS, DEFAULT_SIZE, EDGE_STYLE, FONT, GREY,  # noqa: E402,F401
+                    NODE_STYLE, SIZES, SLIDE_HEIGHT, STATUS_COLORS, caption_events, short_label)
+from .words import plain_date  # noqa: E402
 
-LABEL_SIZE = 7
+LABEL_SIZE = FONT["label"]
+#: Past this many states the network draws them as tiles grouped by status, not one row each.
+GROUP_AT = 40
+ROW_H = 0.15  # inches per row of the network at 7 pt
+ROW_H_COMPACT = 0.118  # at a column's width: ids only, rows as tight as 7 pt allows
+PAD = 0.08  # inches of air around each block
+
+_RENDERER = RendererAgg(10, 10, 72)  # measures text in points
 
 
-#: How each answer is drawn, the same in every figure: certain solid, possible dashed, presumed faded.
-ANSWER_STYLE = {"certain": ("-", 0.7, 1.0), "possible": ((0, (3, 2)), 0.7, 0.55), "presumed": ("-", 0.3, 0.45)}
+def text_width(text: str, size: float, weight: str = "normal") -> float:
+    """The width of one line of text in inches, as the renderer draws it."""
+    w, _h, _d = _RENDERER.get_text_width_height_descent(text, FontProperties(size=size, weight=weight), ismath=False)
+    return w / 72
 
 
-def _draw_edge(ax, a: tuple, b: tuple, etype: str, status: str, modality: str = "certain") -> None:
-    color, rad, dashes = EDGE_STYLE.get(etype, ("#adb5bd", 0.0, "-"))
-    if etype in ("member_of",):
+def line_height(size: float) -> float:
+    """The height of one line of text in inches (with matplotlib's line spacing)."""
+    return size * 1.25 / 72
+
+
+def wrap(text: str, size: float, width: float, weight: str = "normal") -> str:
+    """Text broken into lines that each fit ``width`` inches (with a margin for the renderer's hinting)."""
+    width *= 0.94
+    lines, line = [], ""
+    for word in text.split():
+        trial = f"{line} {word}" if line else word
+        if line and text_width(trial, size, weight) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def fit(text: str, size: float, width: float) -> str:
+    """Text cut with an ellipsis to fit ``width`` inches (left whole if it fits)."""
+    width *= 0.94
+    if text_width(text, size) <= width:
+        return text
+    while text and text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def figure_width(size: str) -> tuple[float, int]:
+    """Width in inches and resolution of a preset."""
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {', '.join(SIZES)}")
+    return SIZES[size]
+
+
+@dataclass
+class Panel:
+    """One network panel: what to draw and its title."""
+
+    history: History
+    date: HistDate
+    since: HistDate | None
+    title: str
+    first: bool = False
+    highlight: frozenset[str] = frozenset()
+
+
+def _title(history: History, date: HistDate, prefix: str = "") -> str:
+    state = history.at(date)
+    info = state.organization()
+    name = f"{info['name']} ({info['short']})" if info else state.name_of(history.org)
+    cov = history.coverage
+    outside = "" if cov.inside(date.key) else f": outside the log's coverage ({coverage_words(cov)}), not known"
+    return f"{prefix}{name}, {plain_date(date)}{outside}"
+
+
+def coverage_words(cov) -> str:
+    """The log's coverage in plain words ('12 May 1990 to 31 December 2012')."""
+    from orgsim.events.dates import ordinal_to_iso
+
+    try:
+        return f"{plain_date(ordinal_to_iso(cov.start))} to {plain_date(ordinal_to_iso(cov.end))}"
+    except Exception:  # an open or unusual coverage: its own words
+        return cov.text
+
+
+def _states_and_right(layout: Layout) -> tuple[list[str], list[str]]:
+    left = sorted((n for n, t in layout.types.items() if t in ("state", "other")), key=lambda n: -layout.pos[n][1])
+    right = sorted((n for n, t in layout.types.items() if t in ("body", "force")), key=lambda n: -layout.pos[n][1])
+    return left, right
+
+
+class NetworkGeometry:
+    """Where things go in one panel, in inches from the panel's bottom left corner."""
+
+    def __init__(self, layout: Layout, width: float, compact: bool, history: History):
+        self.layout, self.width, self.compact = layout, width, compact
+        self.left, self.right = _states_and_right(layout)
+        self.grouped = len(self.left) > GROUP_AT
+        self.row_h = ROW_H_COMPACT if compact else ROW_H
+        probe = history.at(history.key_dates()[-1]) if history.key_dates() else history.at("2000")
+        self.state_label_w = min(max([text_width(short_label(probe, n, True), LABEL_SIZE) for n in self.left] + [0.2]),
+                                 1.2)
+        if self.grouped:
+            self.tile_w = self.state_label_w + 0.16
+            self.tile_cols = max(1, int((width * 0.62) // self.tile_w))
+            ever = {str(f.value) for f, *_ in history.index.intervals("member") if f.key[1] == history.org}
+            groups = max(1, len(ever & set(STATUS_COLORS)))
+            tile_rows = math.ceil(len(self.left) / self.tile_cols) + 2 * groups
+            rows = max(tile_rows, len(self.right) + 3)
+        else:
+            rows = max(len(self.left), len(self.right), 3)
+        # At a column's width a long right column folds into two, so the panel stays short.
+        self.right_cols = 2 if compact and not self.grouped and len(self.right) > len(self.left) else 1
+        if self.right_cols == 2:
+            rows = max(len(self.left), math.ceil(len(self.right) / 2), 3)
+        self.rows = rows
+        self.height = rows * self.row_h + 0.12
+
+
+def _node_color(g, n: str, data: dict) -> str:
+    marker, _size, color = NODE_STYLE.get(data["type"], NODE_STYLE["other"])
+    if data["type"] in ("state", "other"):
+        statuses = [d.get("status") for _, _, d in g.out_edges(n, data=True)]
+        best = next((s for s in STATUS_COLORS if s in statuses), None)
+        color = STATUS_COLORS.get(best, color)
+    return color
+
+
+def _scatter(ax, x, y, n, data, color, highlight):
+    marker, size, _c = NODE_STYLE.get(data["type"], NODE_STYLE["other"])
+    modality = data.get("modality", "certain")
+    _line, _ea, alpha, hatch = ANSWER_STYLE.get(modality, ANSWER_STYLE["certain"])
+    art = ax.scatter([x], [y], s=size, marker=marker, c=color, edgecolors="#000000", linewidths=0.5, zorder=3,
+                     alpha=alpha, gid=f"node:{n}")
+    if hatch:
+        art.set_hatch("//////")
+        art.set_linestyle("--")
+    if n in highlight:
+        ax.scatter([x], [y], s=size * 3.2, marker="o", facecolors="none", edgecolors="#D55E00", linewidths=1.4,
+                   zorder=2, gid=f"changed:{n}")
+
+
+def _edge(ax, a, b, etype: str, status: str, modality: str) -> None:
+    color, rad, dashes = EDGE_STYLE.get(etype, (GREY, 0.0, "-"))
+    if etype in ("member_of", "observer_of", "partner_of"):
         color = STATUS_COLORS.get(status, color)
-    line, alpha, _node_alpha = ANSWER_STYLE.get(modality, ANSWER_STYLE["certain"])
+    line, alpha, _fa, _h = ANSWER_STYLE.get(modality, ANSWER_STYLE["certain"])
     ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-", connectionstyle=f"arc3,rad={rad}", color=color,
-                                 linestyle=line if modality != "certain" else dashes, linewidth=0.9, alpha=alpha,
+                                 linestyle=line if modality != "certain" else dashes, linewidth=0.8, alpha=alpha,
                                  zorder=1, gid=f"edge:{modality}"))
 
 
-def draw_network(ax, history: History, date: HistDate, layout: Layout, title: bool = True,
+def draw_network(ax, history: History, date: HistDate, geo: NetworkGeometry,
                  highlight: frozenset[str] = frozenset()) -> set[str]:
-    """Draw the network at one date on ``ax`` in the stable layout; returns the nodes drawn.
-
-    Nodes in ``highlight`` (say, what a counterfactual changed) get a red ring.
-    """
+    """Draw the network at one date on ``ax`` (whose data units are inches); returns the nodes drawn."""
     state = history.at(date)
     g = state_graph(state)
     org = history.org
+    W, H = geo.width, geo.height
+    top = H - geo.row_h / 2
+    org_x = W * (0.66 if geo.grouped else 0.46)
+    if geo.right_cols == 2:
+        org_x = geo.state_label_w + 0.45
+    right_x = org_x + 0.35
+    pos: dict[str, tuple[float, float]] = {}
+    # The right column: bodies and forces, one row each, indented by depth, in the stable layout's order.
+    per_col = math.ceil(len(geo.right) / geo.right_cols)
+    col_w = (W - right_x) / geo.right_cols
+    for i, n in enumerate(geo.right):
+        c, j = divmod(i, per_col)
+        indent = 0.0 if geo.right_cols == 2 else \
+            (geo.layout.pos[n][0] - min(geo.layout.pos[m][0] for m in geo.right)) / 0.45 * 0.12
+        pos[n] = (right_x + c * col_w + indent, top - j * geo.row_h * (geo.rows - 1) / max(per_col - 1, 1)
+                  if per_col > 1 else H / 2)
+    room_right = {n: (right_x + (i // per_col + 1) * col_w - pos[n][0] - 0.12) for i, n in enumerate(geo.right)}
+    pos[org] = (org_x, H / 2 + 0.1)
+    texts = []
+    if geo.grouped:  # tiles grouped by status: a heading, then one tile per state
+        by_status: dict[str, list[str]] = {}
+        for n in geo.left:
+            if n in g:
+                statuses = [d.get("status") for _, _, d in g.out_edges(n, data=True)]
+                best = next((s for s in STATUS_COLORS if s in statuses), "unknown")
+                by_status.setdefault(best, []).append(n)
+        y = top
+        for status in STATUS_COLORS:
+            nodes = by_status.get(status, [])
+            if not nodes:
+                continue
+            ax.text(0.02, y, f"{status.replace('_', ' ')} ({len(nodes)})", fontsize=LABEL_SIZE, fontweight="bold",
+                    va="center", ha="left", gid=f"group:{status}")
+            y -= geo.row_h
+            for i, n in enumerate(nodes):
+                col, row = i % geo.tile_cols, i // geo.tile_cols
+                pos[n] = (0.08 + col * geo.tile_w, y - row * geo.row_h)
+            y -= (math.ceil(len(nodes) / geo.tile_cols)) * geo.row_h + geo.row_h * 0.5
+    else:
+        n_left = len(geo.left)
+        for i, n in enumerate(geo.left):
+            pos[n] = (geo.state_label_w + 0.12 if geo.compact else None, top - i * geo.row_h * (geo.rows - 1) /
+                      max(n_left - 1, 1) if n_left > 1 else H / 2)
+    label_w = {}
+    if not geo.grouped and not geo.compact:
+        width_for_left = max(0.4, org_x - 0.5)
+        lw = max([text_width(short_label(state, n), LABEL_SIZE) for n in geo.left if n in g] + [0.2])
+        lw = min(lw, width_for_left * 0.75)
+        for n in geo.left:
+            pos[n] = (lw + 0.1, pos[n][1])
+            label_w[n] = lw
+    elif not geo.grouped:
+        for n in geo.left:
+            label_w[n] = geo.state_label_w
     for a, b, data in g.edges(data=True):
-        _draw_edge(ax, layout.pos[a], layout.pos[b], data["type"], data.get("status", ""),
-                   data.get("modality", "certain"))
+        if geo.grouped and geo.layout.types.get(a) in ("state", "other"):
+            continue  # tiles carry their status in their colour
+        if a in pos and b in pos:
+            _edge(ax, pos[a], pos[b], data["type"], data.get("status", ""), data.get("modality", "certain"))
     for n, data in g.nodes(data=True):
-        x, y = layout.pos[n]
-        marker, size, color = NODE_STYLE[data["type"]]
-        if data["type"] in ("state", "other"):
-            statuses = [d.get("status") for _, _, d in g.out_edges(n, data=True)]
-            best = next((s for s in STATUS_COLORS if s in statuses), None)
-            color = STATUS_COLORS.get(best, color)
-        modality = data.get("modality", "certain")
-        ax.scatter([x], [y], s=size, marker=marker, c=color, edgecolors="#212529", linewidths=0.5, zorder=3,
-                   alpha=ANSWER_STYLE[modality][2], linestyle="--" if modality == "possible" else "-",
-                   gid=f"node:{n}")
-        if n in highlight:
-            ax.scatter([x], [y], s=size * 3.2, marker="o", facecolors="none", edgecolors="#e03131", linewidths=1.6,
-                       zorder=2, gid=f"changed:{n}")
+        if n not in pos:
+            continue
+        x, y = pos[n]
+        _scatter(ax, x, y, n, data, _node_color(g, n, data), highlight)
         if n == org:
-            ax.text(x, y - 0.9, short_label(state, n), ha="center", va="top", fontsize=LABEL_SIZE + 2,
-                    fontweight="bold", gid=f"label:{n}", zorder=4,
-                    bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1.5})
-        elif x <= LEFT_X:
-            ax.text(x - 0.15, y, short_label(state, n), ha="right", va="center", fontsize=LABEL_SIZE,
-                    gid=f"label:{n}", zorder=4)
+            # The short name at this date (CST, then CSTO): the title gives the full name.
+            label = short_label(state, n, compact=True)
+            texts.append(ax.text(x, y - 0.12, label, ha="center", va="top", fontsize=LABEL_SIZE,
+                                 fontweight="bold", gid=f"label:{n}", zorder=4,
+                                 bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "none", "pad": 0.5}))
+        elif geo.layout.types.get(n, data["type"]) in ("state", "other"):
+            if geo.grouped:
+                texts.append(ax.text(x + 0.06, y, short_label(state, n, True), ha="left", va="center",
+                                     fontsize=LABEL_SIZE, gid=f"label:{n}", zorder=4))
+            else:
+                texts.append(ax.text(x - 0.07, y, fit(short_label(state, n, geo.compact), LABEL_SIZE, label_w[n]),
+                                     ha="right", va="center", fontsize=LABEL_SIZE, gid=f"label:{n}", zorder=4))
         else:
-            ax.text(x + 0.15, y, short_label(state, n), ha="left", va="center", fontsize=LABEL_SIZE,
-                    gid=f"label:{n}", zorder=4)
-    ax.set_xlim(LEFT_X - 2.6, ORG_X + 6.8)
-    ax.set_ylim(-1.6, layout.rows + 0.2)
+            room = room_right.get(n, W - x - 0.1)
+            texts.append(ax.text(x + 0.07, y, fit(short_label(state, n, geo.compact), LABEL_SIZE, room),
+                                 ha="left", va="center", fontsize=LABEL_SIZE, gid=f"label:{n}", zorder=4))
+    ax.set_xlim(0, W)
+    ax.set_ylim(0, H)
     ax.axis("off")
-    if title:
-        info = state.organization()
-        name = f"{info['name']} ({info['short']})" if info else org
-        cov = history.coverage
-        outside = "" if cov.inside(date.key) else f": outside the log's coverage ({cov.text}), not known"
-        ax.set_title(f"{name} on {date.text} ({date.precision} precision){outside}", fontsize=10, loc="left")
-        caption = caption_events(history, date)
-        ax.text(LEFT_X - 2.5, -1.5, caption, fontsize=6.5, va="bottom", ha="left", wrap=True, color="#495057",
-                gid="caption")
     return set(g.nodes)
 
 
-def _legend(fig: Figure) -> None:
-    handles = [Line2D([], [], marker="o", linestyle="", color=c, markeredgecolor="#212529", label=s)
+def legend_handles(answers: bool = True, grouped: bool = False) -> list:
+    """The legend's entries: statuses, node types, edge types and the answers, drawn as in the figure."""
+    handles = [Line2D([], [], marker="o", linestyle="", color=c, markeredgecolor="#000000", label=s.replace("_", " "))
                for s, c in STATUS_COLORS.items()]
-    handles += [Line2D([], [], marker=m, linestyle="", color=c, markeredgecolor="#212529", label=t)
-                for t, (m, _, c) in NODE_STYLE.items() if t != "state"]
-    handles += [Line2D([], [], color=c, linestyle=ls, label=t.replace("_", " "))
-                for t, (c, _, ls) in EDGE_STYLE.items()]
-    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 8), fontsize=7, frameon=False)
+    handles += [Line2D([], [], marker=m, linestyle="", color=c, markeredgecolor="#000000", label=t)
+                for t, (m, _, c) in NODE_STYLE.items() if t not in ("state", "other")]
+    if not grouped:
+        handles += [Line2D([], [], color=c, linestyle=ls, label=t.replace("_", " "))
+                    for t, (c, _, ls) in EDGE_STYLE.items() if t in ("part_of", "contributes_to")]
+    if answers:
+        for m in ("possible", "presumed"):
+            line, alpha, falpha, hatch = ANSWER_STYLE[m]
+            handles.append(Patch(facecolor=STATUS_COLORS["member"], alpha=falpha, hatch="/////" if hatch else None,
+                                 edgecolor="#000000", linestyle="--" if hatch else "-", label=ANSWER_WORDS[m]))
+    return handles
 
 
-def network_figure(history: History, dates: Sequence[str | HistDate]) -> Figure:
-    """The network at one date, or small multiples at several, in one stable layout."""
+def add_legend(fig: Figure, handles: list, width: float, bottom: float = PAD) -> float:
+    """A legend in its own band at the bottom of the figure; returns the band's height in inches."""
+    widest = max(text_width(h.get_label(), FONT["legend"]) for h in handles) + 0.35
+    ncol = max(1, min(len(handles), int((width - 0.1) // widest)))
+    nrows = math.ceil(len(handles) / ncol)
+    height = nrows * line_height(FONT["legend"]) * 1.25 + 0.1
+    H = fig.get_figheight()
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.02, bottom / H), ncol=ncol,
+               fontsize=FONT["legend"], frameon=False, borderaxespad=0, handlelength=1.4, columnspacing=0.8,
+               handletextpad=0.4, borderpad=0)
+    return height
+
+
+def grid_shape(n: int, size: str) -> tuple[int, int]:
+    """Rows and columns for n panels with no empty cell where possible (one column at column width)."""
+    if size == "column" or n == 1:
+        return n, 1
+    if n <= 3:
+        return 1, n
+    for cols in (3, 2, 4):
+        if n % cols == 0:
+            return n // cols, cols
+    return math.ceil(n / 2), 2
+
+
+def _clip_lines(text: str, n: int | None) -> str:
+    lines = text.split("\n")
+    if n is None or len(lines) <= n:
+        return text
+    return "\n".join(lines[: n - 1] + [lines[n - 1].rstrip(" .;") + " …"])
+
+
+def panels_figure(panels: list[Panel], layout: Layout, size: str = DEFAULT_SIZE, title_lines: int | None = None,
+                  caption_lines: int | None = None) -> Figure:
+    """Network panels in a filled grid, each with its own title and caption blocks, and one legend band.
+
+    ``title_lines`` and ``caption_lines`` fix those blocks' heights (an animation's frames must all be one size).
+    """
+    fig_w, _dpi = figure_width(size)
+    nrows, ncols = grid_shape(len(panels), size)
+    panel_w = (fig_w - PAD * (ncols + 1)) / ncols
+    compact = panel_w < 4.0
+    geo = NetworkGeometry(layout, panel_w, compact, panels[0].history)
+    titles = [wrap(p.title, FONT["title"], panel_w, "bold") for p in panels]
+    captions = [wrap(caption_events(p.history, p.date, p.since, limit=2 if compact else 4, first=p.first),
+                     FONT["caption"], panel_w) for p in panels]
+    titles = [_clip_lines(t, title_lines) for t in titles]
+    captions = [_clip_lines(c, caption_lines) for c in captions]
+    n_title = title_lines or max(t.count("\n") + 1 for t in titles)
+    n_cap = caption_lines or max(c.count("\n") + 1 for c in captions)
+    title_h = n_title * line_height(FONT["title"]) + PAD
+    cap_h = n_cap * line_height(FONT["caption"]) + PAD
+    panel_h = title_h + geo.height + cap_h + PAD
+    handles = legend_handles(grouped=geo.grouped)
+    probe = Figure(figsize=(fig_w, 1))
+    legend_h = add_legend(probe, handles, fig_w)
+    fig_h = nrows * panel_h + legend_h + 2 * PAD
+    if size == "slide":
+        fig_h = max(fig_h, SLIDE_HEIGHT)
+    fig = Figure(figsize=(fig_w, fig_h))
+    for i, (p, t, c) in enumerate(zip(panels, titles, captions)):
+        r, col = divmod(i, ncols)
+        x0 = PAD + col * (panel_w + PAD)
+        y_top = fig_h - PAD - r * panel_h
+        fig.text(x0 / fig_w, y_top / fig_h, t, ha="left", va="top", fontsize=FONT["title"], fontweight="bold",
+                 gid="title")
+        net_bottom = y_top - title_h - geo.height
+        ax = fig.add_axes((x0 / fig_w, net_bottom / fig_h, panel_w / fig_w, geo.height / fig_h))
+        ax.set_gid(f"panel:{i}")
+        draw_network(ax, p.history, p.date, geo, p.highlight)
+        ax.set_title(p.title, loc="left", fontsize=1, visible=False)  # kept for tests and SVG readers
+        fig.text(x0 / fig_w, (net_bottom - PAD / 2) / fig_h, c, ha="left", va="top", fontsize=FONT["caption"],
+                 color="#333333", gid="caption")
+    add_legend(fig, handles, fig_w)
+    fig.set_dpi(SIZES[size][1])
+    return fig
+
+
+def network_figure(history: History, dates: Sequence[str | HistDate], size: str = DEFAULT_SIZE) -> Figure:
+    """The network at one date, or small multiples at several, in one stable layout.
+
+    Each panel's caption counts the events since the previous panel (the first panel: since the previous key date).
+    """
     ds = [as_date(d) for d in dates]
     layout = stable_layout(history, ds)
-    ncols = 1 if len(ds) == 1 else 2
-    nrows = math.ceil(len(ds) / ncols)
-    panel_h = max(3.5, layout.rows * 0.2 + 1.8)
-    fig = Figure(figsize=(11 * ncols, panel_h * nrows + 0.8), layout="constrained")
-    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-    for ax, d in zip(axes, ds):
-        draw_network(ax, history, d, layout)
-    for ax in axes[len(ds):]:
-        ax.axis("off")
-    _legend(fig)
-    fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
-    return fig
+    panels = [Panel(history, d, ds[i - 1] if i else None, _title(history, d)) for i, d in enumerate(ds)]
+    return panels_figure(panels, layout, size)
 
 
 def _node_statuses(history: History, date: HistDate) -> dict[str, tuple]:
@@ -127,8 +391,8 @@ def _node_statuses(history: History, date: HistDate) -> dict[str, tuple]:
 
 
 def comparison_figure(baseline: History, branch: History, date: str | HistDate,
-                      titles: tuple[str, str] = ("baseline", "branch")) -> Figure:
-    """Baseline and branch side by side at one date, in one layout, with every difference ringed in red."""
+                      titles: tuple[str, str] = ("baseline", "branch"), size: str = DEFAULT_SIZE) -> Figure:
+    """Baseline and branch side by side at one date, in one layout, with every difference ringed."""
     d = as_date(date)
     layout = stable_layout(branch, [d])
     base_layout = stable_layout(baseline, [d])
@@ -136,18 +400,14 @@ def comparison_figure(baseline: History, branch: History, date: str | HistDate,
     layout = Layout(pos, {**base_layout.types, **layout.types}, max(layout.rows, base_layout.rows))
     a, b = _node_statuses(baseline, d), _node_statuses(branch, d)
     changed = frozenset(n for n in set(a) | set(b) if a.get(n) != b.get(n))
-    fig = Figure(figsize=(22, max(3.5, layout.rows * 0.2 + 1.8) + 0.8), layout="constrained")
-    for ax, history, label in zip(fig.subplots(1, 2), (baseline, branch), titles):
-        draw_network(ax, history, d, layout, highlight=changed)
-        ax.set_title(f"{label}: {ax.get_title(loc='left')}", fontsize=10, loc="left")
-    _legend(fig)
-    fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
-    return fig
+    panels = [Panel(h, d, None, _title(h, d, f"{label}: "), highlight=changed)
+              for h, label in zip((baseline, branch), titles)]
+    return panels_figure(panels, layout, size)
 
 
-def save(fig: Figure, path: str) -> None:
-    """Save a figure; the format follows the file's extension (png, svg, pdf)."""
-    fig.savefig(path, dpi=150)
+def save(fig: Figure, path: str, size: str | None = None) -> None:
+    """Save a figure at its preset's resolution; the format follows the file's extension (png, svg, pdf)."""
+    fig.savefig(path, dpi=SIZES[size][1] if size else fig.get_dpi())
 
 
 from .timeline import timeline_figure  # noqa: E402,F401  (re-exported: figures are looked up here)

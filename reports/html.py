@@ -1,4 +1,4 @@
-"""The interactive report: one self-contained HTML page (inline CSS, SVG, data and vanilla JS; nothing fetched).
+"""The interactive report: one self-contained HTML page (inline CSS, SVG, data, font and JS; nothing fetched).
 
 >>> from orgsim.engine.history import History
 >>> page = render_report(History.load_bundled(), figures=False)
@@ -104,19 +104,44 @@ def _json_for_script(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def palette_css() -> str:
+    """The statuses' colours of every figure, as CSS: one palette for PNG, SVG, GIF and this page."""
+    from .style import ALL_STATUS_COLORS
+
+    root = "".join(f" --{s.replace('_', '-')}: {c};" for s, c in ALL_STATUS_COLORS.items())
+    dark = {"signatory", "observer", "unknown"}
+    rules = "".join(f".status.{s} {{ background: {c}; color: {'#000' if s in dark else '#fff'}; }}\n"
+                    for s, c in ALL_STATUS_COLORS.items())
+    return f":root {{{root} }}\n{rules}"
+
+
+def map_legend_html() -> str:
+    """The map's legend: a swatch per status."""
+    from .style import ALL_STATUS_COLORS
+
+    items = "".join(f'<span><span class="sw" style="background:{c}"></span>{escape(s.replace("_", " "))}</span>'
+                    for s, c in ALL_STATUS_COLORS.items())
+    return f'<div class="legend-row">{items}<span><span class="sw" style="background:#EEEEEE"></span>no status</span></div>'
+
+
 def render_report(history: History, figures: bool = True) -> str:
     """The whole page as one string."""
+    from .html_live import cytoscape_js, live_data, map_svg, thai_font_css
+
     data = report_data(history)
+    data["live"] = live_data(history)
     head = data["head"]
     timeline, networks = figures_html(history) if figures else ("", "")
+    events = events_html(event_rows(history))
     parts = {
         "title": escape(head["title"]), "generator": escape(head["generator"]),
-        "style": _template("report.css"), "script": _template("report.js"),
+        "script": _template("report.js"), "live": _template("live.js"), "cytoscape": cytoscape_js(),
         "head": head_html(head), "foot": foot_html(head),
-        "timeline": timeline, "networks": networks,
-        "events": events_html(event_rows(history)), "conflicts": conflicts_html(conflict_rows(history)),
+        "timeline": timeline, "networks": networks, "map": map_svg(history) if figures else "", "map_legend": map_legend_html(),
+        "events": events, "conflicts": conflicts_html(conflict_rows(history)),
         "data": _json_for_script(data),
     }
+    parts["style"] = _template("report.css") + palette_css() + thai_font_css(events)
     # One pass over the template, so text inside a part is never taken for a placeholder.
     return re.sub(r"\{\{(\w+)\}\}", lambda m: parts[m.group(1)], _template("report.html"))
 

@@ -41,17 +41,21 @@ def test_graph_draws_every_node_of_the_state_and_nothing_else(csto):
 
 
 def test_graph_title_and_caption(csto):
-    """The title names the organization, date and precision; the caption lists the events since the last key date."""
+    """The title names the organization and the date in words; the caption names the events since the last key date.
+
+    (Changed by issue 11: dates in plain words, events by what happened and to whom, never by id.)
+    """
     fig = network_figure(csto, ["2009-11"])
-    ax = fig.axes[0]
-    assert ax.get_title(loc="left") == "Collective Security Treaty Organization (CSTO) on 2009-11 (month precision)"
+    (title,) = [t.get_text() for t in fig.findobj(lambda a: a.get_gid() == "title")]
+    assert title == "Collective Security Treaty Organization (CSTO), November 2009"
     (caption,) = [t.get_text() for t in fig.findobj(lambda a: a.get_gid() == "caption")]
-    assert "blr-joins-crrf-2009" in caption
+    assert "Belarus" in caption and "Collective Rapid Reaction Force" in caption.replace("\n", " ")
+    assert "blr-joins-crrf-2009" not in caption
 
 
 def test_the_organization_is_labelled_by_its_name_at_that_date(csto):
-    """In 1995 the node says CST, in 2009 CSTO: the lineage's form in force then."""
-    for date, label in (("1995", "CST Collective Security Treaty"), ("2009", "CSTO Collective Security Treaty Organization")):
+    """In 1995 the node says CST, in 2009 CSTO: the lineage's short name in force then (the title gives the full name)."""
+    for date, label in (("1995", "CST"), ("2009", "CSTO")):
         (text,) = [t.get_text() for t in network_figure(csto, [date]).findobj(lambda a: a.get_gid() == "label:CSTO")]
         assert text == label
 
@@ -61,7 +65,7 @@ def test_a_state_keeps_its_place_across_dates(csto):
     fig = network_figure(csto, ["1995-06-01", "2009-12-31"])
     arm = [a.get_offsets()[0].tolist() for a in fig.findobj(lambda a: a.get_gid() == "node:ARM")]
     assert len(arm) == 2 and arm[0] == arm[1]
-    assert len([ax for ax in fig.axes if ax.get_title(loc="left")]) == 2
+    assert len([t for t in fig.findobj(lambda a: a.get_gid() == "title")]) == 2
 
 
 def synthetic_history(tmp_path, n_states, n_bodies):
@@ -111,7 +115,7 @@ def test_timeline_has_a_row_per_state_ever_a_party(csto):
     """One row per state that was ever a party, and month-precision boundaries drawn as spans."""
     fig = timeline_figure(csto)
     ax = fig.axes[0]
-    rows = [t.get_text().split()[0] for t in ax.get_yticklabels()]
+    rows = [t.get_text().split()[0] for t in ax.get_yticklabels()]  # sorted by entry since issue 11
     assert sorted(rows) == ["ARM", "AZE", "BLR", "GEO", "KAZ", "KGZ", "RUS", "TJK", "UZB"]
     spans = gids(fig, "span:")
     assert "UZB:2012-12" in spans and "BLR:1993-12" in spans
@@ -127,13 +131,13 @@ def test_cli_writes_png_svg_and_small_multiples(run, tmp_path):
     assert 'id="label:CSTO.CRRF"' in (tmp_path / "g.svg").read_text()
     code, _, _ = run("graph", "--at", "1995-06-01,2003-09-18,2009-12-31", "-o", str(tmp_path / "m.png"))
     width, height = Image.open(tmp_path / "m.png").size
-    assert code == 0 and width > height / 2
+    assert code == 0 and max(width, height) <= 3000
 
 
 def test_cli_timeline_and_animation(run, tmp_path):
     """`orgsim timeline -o` draws the chart; `orgsim animate` writes a GIF with one frame per change."""
     code, _, _ = run("timeline", "-o", str(tmp_path / "t.png"))
-    assert code == 0 and Image.open(tmp_path / "t.png").size[0] > 1000
+    assert code == 0 and Image.open(tmp_path / "t.png").size[0] >= 1000
     code, out, _ = run("animate", "-o", str(tmp_path / "a.gif"))
     frames = Image.open(tmp_path / "a.gif").n_frames
     assert code == 0 and f"({frames} frames)" in out and frames > 10

@@ -76,7 +76,8 @@ def test_page_loads_nothing_from_the_network(page):
     assert not re.search(r"https?://", text)
     assert all(v.startswith("#") for _, _, v in parsed.loads), parsed.loads[:5]
     assert "link" not in parsed.tags and "img" not in parsed.tags and "iframe" not in parsed.tags
-    assert "@import" not in text and not re.search(r"url\((?!#)", text)
+    # url(#…) names a pattern in the page; url(data:…) is the embedded Thai font (issue 11): nothing is fetched.
+    assert "@import" not in text and not re.search(r"url\((?!#|data:)", text)
     assert "<svg" in text  # the figures are inline
 
 
@@ -186,3 +187,22 @@ def test_docstring_examples(name):
     import importlib
 
     assert doctest.testmod(importlib.import_module(name)).failed == 0
+
+
+def test_page_holds_the_map_the_live_network_and_the_thai_font(page, csto_history):
+    """The map (a path per country), the inlined cytoscape.js with its licence, and Noto Sans Thai subset to the page."""
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    text, _parsed, data = page
+    assert '<svg id="org-map"' in text and 'data-iso="UZB"' in text and 'id="net-live"' in text
+    assert "The Cytoscape Consortium" in text and "Permission is hereby granted" in text
+    assert data["live"]["colors"]["suspended"] == "#D55E00"
+    font = re.search(r"url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", text)
+    assert font, "no embedded font"
+    cmap = TTFont(io.BytesIO(base64.b64decode(font.group(1)))).getBestCmap()
+    thai = {c for e in csto_history.log.events for s in e.sources for c in (s.quote or "") if "\u0e00" <= c <= "\u0e7f"}
+    assert thai and all(ord(c) in cmap for c in thai)
+    assert len(font.group(1)) < 60000  # a subset, not the whole font

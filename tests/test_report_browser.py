@@ -141,3 +141,58 @@ def test_sorting_by_line(browser):
 
     WebDriverWait(browser, WAIT).until(lambda d: numbers(d) == sorted(numbers(d)), message="never sorted by line")
     assert len(numbers(browser)) > 100
+
+
+def map_status(driver, iso: str) -> tuple[str, str]:
+    """The map's country as drawn: (status, fill)."""
+    return tuple(driver.execute_script(
+        "const p = document.querySelector('#org-map path[data-iso=\"' + arguments[0] + '\"]');"
+        "return [p.getAttribute('data-status'), p.getAttribute('fill')];", iso))
+
+
+def network(driver) -> dict[str, str]:
+    """The live network's state nodes: id -> status (from cytoscape itself)."""
+    return driver.execute_script(
+        "const out = {}; window.orgsimNetwork.nodes('[type = \"state\"]').forEach(n => { out[n.id()] = n.data('status'); });"
+        "return out;")
+
+
+def test_slider_moves_the_map_and_the_network(browser):
+    """Uzbekistan is a member on map and network in 2007, suspended (in the figures' colour) in 2014."""
+    slide_to(browser, "2007-06-01")
+    assert map_status(browser, "UZB") == ("member", "#009E73")
+    assert network(browser)["UZB"] == "member"
+    slide_to(browser, "2014-06-01")
+    assert map_status(browser, "UZB") == ("suspended", "#D55E00")
+    assert network(browser)["UZB"] == "suspended"
+    slide_to(browser, "1993-06-01")
+    nodes = network(browser)
+    assert "AZE" not in nodes or nodes["AZE"] != "member"
+    assert map_status(browser, "FRA")[0] == "none"
+
+
+def test_hovering_a_node_shows_its_dates_answer_and_sources(browser):
+    """Hovering Uzbekistan's node shows its status, answer and the event behind it in plain words."""
+    slide_to(browser, "2014-06-01")
+    browser.execute_script("window.orgsimNetwork.$id('UZB').emit('mouseover');")
+    tip = browser.find_element(By.ID, "net-tip").text
+    assert "suspended" in tip and "certain" in tip or "possible" in tip
+    assert "Uzbekistan" in tip
+
+
+def test_thai_quotes_use_the_embedded_font(browser):
+    """The embedded Noto Sans Thai subset is loaded and covers the quotes."""
+    ok = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "const q = document.querySelector('.quote[lang=th]');"
+        "document.fonts.load(\"16px 'Noto Sans Thai Subset'\", q.textContent)"
+        ".then(fs => done([fs.length, document.fonts.check(\"16px 'Noto Sans Thai Subset'\", q.textContent)]));")
+    assert ok[0] >= 1 and ok[1] is True
+
+
+def test_the_org_line_keeps_the_treaty_apart_from_the_charter(browser):
+    """In 2009 the line names the treaty's status and, separately, when and how the organization took its form."""
+    slide_to(browser, "2009-06-01")
+    line = browser.find_element(By.ID, "org-line").text
+    assert "The founding treaty: in force" in line and "dates from 18 September 2003" in line
+    assert "since 2003-09-18" not in line

@@ -249,7 +249,7 @@ def test_compared_timelines_share_their_x_axis(tmp_path, run):
 
     branch = build_branch(load_scenario(os.path.join(SCENARIOS, "uzbekistan-signs-1999.yaml")))
     span = timeline_span(branch.baseline, branch.history)
-    limits = [timeline_figure(h, span).axes[0].get_xlim() for h in (branch.baseline, branch.history)]
+    limits = [timeline_figure(h, span=span).axes[0].get_xlim() for h in (branch.baseline, branch.history)]
     assert limits[0] == limits[1]
     code, _, err = run("scenario", "compare", os.path.join(SCENARIOS, "uzbekistan-signs-1999.yaml"), "-o",
                        str(tmp_path / "cmp"))

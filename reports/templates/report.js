@@ -74,9 +74,12 @@
       DATA.meanings.unknown + ". What is shown is only presumed.";
     cov.setAttribute("data-answer", inside ? "inside" : "unknown");
     var orgFact = facts.filter(function (f) { return f.key[0] === "org" && f.key[1] === org; })[0];
+    // The treaty's status and the date of the organization's current form are two facts: say which is which.
+    var formed = orgFact && DATA.live && DATA.live.events_words[orgFact.event];
     document.getElementById("org-line").textContent = orgFact
-      ? orgFact.value.name + " (" + orgFact.value.short + "): treaty " + String(orgFact.value.status).replace(/_/g, " ") +
-        ", since " + orgFact.since + "."
+      ? orgFact.value.name + " (" + orgFact.value.short + "). The founding treaty: " +
+        String(orgFact.value.status).replace(/_/g, " ") + ". This form of the organization dates from " +
+        (formed ? formed.when + " (" + formed.what.toLowerCase() + ")" : orgFact.since) + "."
       : nameOf(org) + " does not exist on this date.";
 
     // Members of the organization itself, strongest status first, as State.members orders them.
@@ -101,9 +104,20 @@
     document.getElementById("body-summary").textContent = bodies.length ? "(" + bodies.length + ")" : "";
     fill(document.querySelector("#bodies tbody"), bodies.map(function (f) {
       var what = el("span", {}, [el("span", {"class": "id"}, [f.key[1]]), " " + (f.value.name || "")]);
-      return {id: f.key[1], tds: [what, String(f.value.type || "").replace(/_/g, " "), f.value.parent || "",
+      // Membership of the body itself: who sits in it on this day, with a status other than member spelled out.
+      var seats = facts.filter(function (m) { return m.key[0] === "member" && m.key[1] === f.key[1]; })
+        .sort(function (a, b) { return a.key[2] < b.key[2] ? -1 : 1; });
+      var who = el("span", {"class": "body-members"}, []);
+      seats.forEach(function (m, i) {
+        if (i) { who.appendChild(document.createTextNode(", ")); }
+        var st = String(m.value) === "member" ? "" : " (" + String(m.value).replace(/_/g, " ") + ")";
+        var mark = m.modality === "certain" ? "" : " (" + m.modality + ")";
+        who.appendChild(el("span", {"class": "id", title: nameOf(m.key[2]) + ", since " + m.since}, [m.key[2] + st + mark]));
+      });
+      if (!seats.length) { who.appendChild(el("span", {"class": "muted"}, ["not stated"])); }
+      return {id: f.key[1], tds: [what, String(f.value.type || "").replace(/_/g, " "), f.value.parent || "", who,
         answerCell(f), since(f), eventLink(f.event)]};
-    }), 6, "none");
+    }), 7, "none");
 
     var forces = facts.filter(function (f) { return f.key[0] === "force" && f.value.org === org; }).sort(byId);
     document.getElementById("force-summary").textContent = forces.length ? "(" + forces.length + ")" : "";
@@ -124,6 +138,9 @@
       var size = strength ? strength.value.strength + " " + (strength.value.unit || "") + " (" + strength.since + ")" : "";
       return {id: fid, tds: [what, who, size, answerCell(f), since(f)]};
     }), 5, "none");
+    // The live network and map follow the slider (live.js).
+    window.orgsimDay = {day: day, facts: facts};
+    document.dispatchEvent(new CustomEvent("orgsim-day", {detail: window.orgsimDay}));
   }
 
   // --- the slider ---
