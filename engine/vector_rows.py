@@ -144,22 +144,26 @@ def _return_rows(cols: EventColumns, row_of_kind: np.ndarray, live: np.ndarray) 
     ret = row_of_kind == ROW["system_return"]
     if not ret.any():
         return
-    cols = cols.with_extras()
-    if "payload" not in cols.extra_codes:
-        raise Unsupported("system_return events without their payloads at hand")
-    codes = cols.extra_codes["payload"]
-    values = cols.extra_values["payload"]
-    table = np.full(len(values) + 1, -1, np.int8)  # the last entry: no payload (code -1)
-    table[-1] = RETURN_ROW["member"]
-    for i, payload in enumerate(values):
-        status = payload.get("status", "member") if hasattr(payload, "get") else None
-        if isinstance(status, str) and status in RETURN_ROW:
-            table[i] = RETURN_ROW[status]
     sel = np.flatnonzero(ret)
-    rows = table[codes[sel]]
+    if not cols.extra_codes and cols.source_events is not None:
+        # Events at hand: read these few payloads rather than encode every event's extras.
+        payloads = [cols.source_events[i].payload for i in sel.tolist()]
+        rows = np.array([_return_row(p) for p in payloads], np.int8)
+    else:
+        cols = cols.with_extras()
+        if "payload" not in cols.extra_codes:
+            raise Unsupported("system_return events without their payloads at hand")
+        table = np.array([_return_row(p) for p in cols.extra_values["payload"]] + [RETURN_ROW["member"]], np.int8)
+        rows = table[cols.extra_codes["payload"][sel]]  # code -1 (no payload) is the last entry: member
     if (rows[live[sel]] < 0).any():
         raise Unsupported("a system_return whose payload.status is not one it takes")
     row_of_kind[sel] = np.where(rows < 0, ROW["system_return"], rows)
+
+
+def _return_row(payload: Any) -> int:
+    """The row kind of a system_return with this payload, or -1 if its status is not one the handler takes."""
+    status = payload.get("status", "member") if hasattr(payload, "get") else None
+    return RETURN_ROW[status] if isinstance(status, str) and status in RETURN_ROW else -1
 
 
 def rows_and_statuses(cols: EventColumns, active: np.ndarray, stop: int, lineage: Any,

@@ -91,6 +91,19 @@ def test_system_exit_and_return_compile_to_the_replays_facts():
                      "NLD": "not_in_system"}
 
 
+def test_encoded_payloads_give_the_same_facts():
+    """With the log's extras already encoded as columns (as a columnar log has them), the payloads come from there."""
+    from orgsim.events.columns import columns_of
+
+    log = _log(EVENTS)
+    assert columns_of(log).with_extras().extra_codes
+    _same(log)
+    bad = _log([*EVENTS[:3], ("1992", "system_return", "OA", ("FRA",), {"status": "withdrawn"})])
+    columns_of(bad).with_extras()
+    with pytest.raises(Unsupported):
+        compile_columns(bad)
+
+
 def test_a_return_by_a_state_still_in_the_system_is_the_replays_error():
     """system_return presupposes not_in_system: a member returning is refused with replay's own message."""
     log = _log([*EVENTS[:3], ("1991-05", "system_return", "OA", ("NLD",), {"status": "member"})])
