@@ -1,8 +1,9 @@
 """The array half of the vectorised compile: membership rows, statuses, checks and intervals.
 
-Statuses are small integers here: 0 is no status, 1..9 are ``STATUSES`` in order
+Statuses are small integers here: 0 is no status, 1..10 are ``STATUSES`` in order
 (member, signatory, suspended, associate, observer, partner, unknown, not_renewed,
-withdrawn). Each row kind's rules are the handlers' in ``engine/apply.py``, as tables.
+withdrawn, not_in_system). Each row kind's rules are the handlers' in ``engine/apply.py``,
+as tables.
 """
 
 from __future__ import annotations
@@ -13,24 +14,41 @@ from typing import Any
 import numpy as np
 from orgsim.events.columns import EventColumns
 
-from .apply import SIDE_STATUSES
+from .apply import RETURN_STATUSES, SIDE_STATUSES
 
 MEMBERSHIP_KINDS = frozenset({"accession", "non_renewal", "withdrawal", "suspension", "readmission",
-                              "status_ended", *SIDE_STATUSES})
-M, SG, SU, AS, OB, PA, UN, NR, WD = range(1, 10)
+                              "status_ended", "system_exit", "system_return", *SIDE_STATUSES})
+M, SG, SU, AS, OB, PA, UN, NR, WD, NS = range(1, 11)
+N_STATUS = 11             # codes 0..10
 ROW = {"accession": 0, "non_renewal": 1, "withdrawal": 2, "suspension": 3, "readmission": 4,
        "observer_status": 5, "partner_status": 6, "associate_status": 7, "status_unknown": 8, "status_ended": 9,
-       "org_founded": 10, "treaty_signed": 11}
+       "org_founded": 10, "treaty_signed": 11, "system_exit": 14, "system_return": 15}
 IN_FORCE, ENDS = 12, 13   # rows made for every actor of an organization
-REAL = 10                 # row kinds below this are events of the actor's own, with presuppositions
+SYSTEM_EXIT = 14
+#: system_return takes one row kind per payload status (chosen per event in ``_return_rows``).
+RETURN_ROW = {"member": 15, "associate": 16, "observer": 17, "unknown": 18, "none": 19}
+assert set(RETURN_ROW) == RETURN_STATUSES
+N_ROW = 20
 #: Status after a row: -2 depends on the organization (accession), -1 on the status before (entry into force).
-POST = np.array([-2, NR, WD, SU, M, OB, PA, AS, UN, 0, M, SG, -1, 0], np.int8)
+POST = np.array([-2, NR, WD, SU, M, OB, PA, AS, UN, 0, M, SG, -1, 0, NS, M, AS, OB, UN, 0], np.int8)
+#: Row kinds that are events of the actor's own, with presuppositions checked per row.
+OWN = np.zeros(N_ROW, bool)
+OWN[[*range(10), SYSTEM_EXIT, *RETURN_ROW.values()]] = True
+#: Row kinds whose event needs the organization to exist and not be dissolved (``_org`` in apply.py).
+ORG_EXACT = np.zeros(N_ROW, bool)
+ORG_EXACT[[4, SYSTEM_EXIT, *RETURN_ROW.values()]] = True
 
-ALLOWED = np.ones((14, 10), bool)   # [row kind, status before]: the handler's check passes
-for _row, _ok in ((1, {M, SG}), (2, {M, SG, SU, AS}), (3, {M}), (4, {SU, NR, WD}), (9, {AS, OB, PA, UN})):
-    ALLOWED[_row] = np.isin(np.arange(10), list(_ok))
+ALLOWED = np.ones((N_ROW, N_STATUS), bool)   # [row kind, status before]: the handler's check passes
+for _row, _ok in ((1, {M, SG}), (2, {M, SG, SU, AS}), (3, {M}), (4, {SU, NR, WD}), (9, {AS, OB, PA, UN}),
+                  *((_r, {NS}) for _r in RETURN_ROW.values())):
+    ALLOWED[_row] = np.isin(np.arange(N_STATUS), list(_ok))
 for _row in (0, 5, 6, 7):
     ALLOWED[_row, [M, SG, SU]] = False  # already active: accession and side statuses refuse
+assert len(POST) == N_ROW
+
+
+class Unsupported(Exception):
+    """The log needs the exact replay (a kind or a case the vectorised compile does not take)."""
 
 
 @dataclass
@@ -117,25 +135,58 @@ def _pair_order(pos: np.ndarray, pair: np.ndarray) -> np.ndarray:
     return order[low[high]]
 
 
+def _return_rows(cols: EventColumns, row_of_kind: np.ndarray, live: np.ndarray) -> None:
+    """Give each system_return event the row kind of its payload status (in place).
+
+    Raises Unsupported for a live event whose payload status is not one the handler takes,
+    so that replay reports it.
+    """
+    ret = row_of_kind == ROW["system_return"]
+    if not ret.any():
+        return
+    sel = np.flatnonzero(ret)
+    if not cols.extra_codes and cols.source_events is not None:
+        # Events at hand: read these few payloads rather than encode every event's extras.
+        payloads = [cols.source_events[i].payload for i in sel.tolist()]
+        rows = np.array([_return_row(p) for p in payloads], np.int8)
+    else:
+        cols = cols.with_extras()
+        if "payload" not in cols.extra_codes:
+            raise Unsupported("system_return events without their payloads at hand")
+        table = np.array([_return_row(p) for p in cols.extra_values["payload"]] + [RETURN_ROW["member"]], np.int8)
+        rows = table[cols.extra_codes["payload"][sel]]  # code -1 (no payload) is the last entry: member
+    if (rows[live[sel]] < 0).any():
+        raise Unsupported("a system_return whose payload.status is not one it takes")
+    row_of_kind[sel] = np.where(rows < 0, ROW["system_return"], rows)
+
+
+def _return_row(payload: Any) -> int:
+    """The row kind of a system_return with this payload, or -1 if its status is not one the handler takes."""
+    status = payload.get("status", "member") if hasattr(payload, "get") else None
+    return RETURN_ROW[status] if isinstance(status, str) and status in RETURN_ROW else -1
+
+
 def rows_and_statuses(cols: EventColumns, active: np.ndarray, stop: int, lineage: Any,
                       external: frozenset[str]) -> Rows:
     """Every membership interval of the log, and its first unmet presupposition (before ``stop``)."""
     n = len(cols)
     row_of_kind = np.array([ROW.get(k, -1) for k in cols.kinds] + [-1], np.int8)[cols.kind_codes]
     before = np.arange(n) < stop
+    _return_rows(cols, row_of_kind, active & before)
     ev_sel = np.flatnonzero(active & before & (row_of_kind >= 0))
     org_of = cols.org_of
     # Event-level checks on the organization: they hold even for an event with no actors.
     ext_exact = np.array([x in external for x in cols.names] + [False], bool)
     ext_prefix = np.array([x.split(".")[0] in external for x in cols.names] + [False], bool)
     ev_kind, ev_ent = row_of_kind[ev_sel], org_of[ev_sel]
-    needs = (ev_kind == 0) | (ev_kind == 4) | ((ev_kind >= 5) & (ev_kind <= 8))
+    org_exact = ORG_EXACT[ev_kind]
+    needs = (ev_kind == 0) | org_exact | ((ev_kind >= 5) & (ev_kind <= 8))
     ost = np.zeros(len(ev_sel), np.int8)
     ost[needs] = _org_status(cols, lineage, ev_ent[needs], ev_sel[needs])
     acc_eff = np.where(ost > 0, ost, np.where(ext_exact[ev_ent], 2, 0))
     bad_ev = (((ev_kind == 0) & ((acc_eff == 0) | (acc_eff == 3)))
               # a dissolved organization is gone, even one the log names without founding it
-              | ((ev_kind == 4) & ((ost == 3) | ((ost == 0) & ~ext_exact[ev_ent])))
+              | (org_exact & ((ost == 3) | ((ost == 0) & ~ext_exact[ev_ent])))
               | ((ev_kind >= 5) & (ev_kind <= 8) & ((ost == 3) | ((ost == 0) & ~ext_prefix[ev_ent]))))
     acc_post = np.zeros(n, np.int8)
     acc_post[ev_sel] = np.where(acc_eff == 2, M, SG)
@@ -156,7 +207,7 @@ def rows_and_statuses(cols: EventColumns, active: np.ndarray, stop: int, lineage
     if not keep.all():
         pos, kind, pair = pos[keep], kind[keep], pair[keep]
     post, prev, _new = _statuses(pos, kind, pair, acc_post)
-    bad_row = (kind < REAL) & ~ALLOWED[kind, prev]
+    bad_row = OWN[kind] & ~ALLOWED[kind, prev]
     first_bad, bad_ent = None, -1
     cand = [(int(ev_sel[bad_ev][0]), int(ev_ent[bad_ev][0]))] if bad_ev.any() else []
     if bad_row.any():

@@ -33,16 +33,12 @@ from .apply import HANDLERS, SIDE_STATUSES, Unmet, apply_event
 from .columnar import OPEN_END, IntervalTable, base_statuses
 from .facts import FactState
 from .replay import FOUNDING_KINDS, excluded_by_readings, replay
-from .vector_rows import MEMBERSHIP_KINDS, rows_and_statuses
+from .vector_rows import MEMBERSHIP_KINDS, Unsupported, rows_and_statuses
 
 LINEAGE_KINDS = frozenset({"treaty_signed", "org_founded", "treaty_in_force", "org_dissolved", "org_renamed"})
 NO_EFFECT_KINDS = frozenset(k for k in KINDS if k not in HANDLERS)  # acts: kept in the log, set no fact
 SUPPORTED_KINDS = LINEAGE_KINDS | MEMBERSHIP_KINDS | NO_EFFECT_KINDS
 ORG_STATUS = {"signed": 1, "in_force": 2, "dissolved": 3}  # 0: no organization fact
-
-
-class Unsupported(Exception):
-    """The log needs the exact replay (a kind or a case the vectorised compile does not take)."""
 
 
 def _external(log: Log, cols: EventColumns) -> frozenset[str]:

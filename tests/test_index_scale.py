@@ -23,13 +23,14 @@ ORGS = ("OA", "OB", "OC")          # OC is declared but never founded in most lo
 STATES = ("FRA", "DEU", "ITA", "ESP")
 KINDS = ("accession", "withdrawal", "suspension", "readmission", "non_renewal", "observer_status",
          "partner_status", "associate_status", "status_ended", "status_unknown", "org_founded", "treaty_signed",
-         "treaty_in_force", "org_dissolved", "org_renamed", "decision")
+         "treaty_in_force", "org_dissolved", "org_renamed", "decision", "system_exit", "system_return")
+RETURN = (None, "member", "associate", "observer", "unknown", "none", "withdrawn")  # withdrawn: not one it takes
 DATES = ("1990", "1990-03", "1990-03-15", "1991", "1991-07-01", "1992-02", "1993", "1993-05-05", "1994-11")
 
 event = st.fixed_dictionaries({
     "kind": st.sampled_from(KINDS), "org": st.sampled_from(ORGS), "date": st.sampled_from(DATES),
     "actors": st.lists(st.sampled_from(STATES), max_size=3), "seq": st.integers(0, 1),
-    "predecessor": st.sampled_from((None, None, "OA", "OB")),
+    "predecessor": st.sampled_from((None, None, "OA", "OB")), "status": st.sampled_from(RETURN),
 })
 
 
@@ -41,6 +42,8 @@ def _log(raw: list[dict], conflict: bool = False) -> object:
              "seq": e["seq"], "provenance": {"dataset": "test"}}
         if e["kind"] in ("org_founded", "treaty_signed") and e["predecessor"] not in (None, e["org"]):
             d["payload"] = {"predecessor": e["predecessor"], "name": e["org"]}
+        if e["kind"] == "system_return" and e.get("status"):
+            d["payload"] = {"status": e["status"]}
         events.append(d)
     conflicts = []
     if conflict and len(events) >= 2:
