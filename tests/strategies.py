@@ -100,7 +100,8 @@ def _choices(m: _Model) -> list[tuple]:
                  ("body_created", ("-",)), ("office_appointment", ("-",)), ("rule_adopted", ("-",)),
                  ("org_renamed", ("-",)), ("org_dissolved", ("-",)), ("protocol_signed", STATES),
                  ("charter_signed", STATES), ("charter_in_force", ("-",) if org in m.charters else ()),
-                 ("armed_conflict", STATES), ("base_established", STATES)]
+                 ("armed_conflict", STATES), ("base_established", STATES),
+                 ("system_exit", STATES), ("system_return", m.with_status(org, {"not_in_system"}))]
         out += [(k, org, c) for k, c in pairs if c]
         out += [("force_formed", org, ("-",))]
     if m.protocols:
@@ -145,6 +146,19 @@ def _event(draw, m: _Model, kind: str, org: str | None, cands: tuple) -> dict | 
                 m.status[org].pop(a, None)
             elif new != "same":
                 m.status[org][a] = new
+    elif kind == "system_exit":  # a state leaves the state system: neither member nor withdrawn
+        ev.update(target=org, actors=draw(st.lists(st.sampled_from(list(cands)), min_size=1, max_size=2, unique=True)))
+        for a in ev["actors"]:
+            m.status[org][a] = "not_in_system"
+    elif kind == "system_return":
+        status = draw(st.sampled_from(["member", "associate", "observer", "unknown", "none"]))
+        ev.update(target=org, actors=draw(st.lists(st.sampled_from(list(cands)), min_size=1, max_size=2, unique=True)),
+                  payload={"status": status})
+        for a in ev["actors"]:
+            if status == "none":
+                m.status[org].pop(a, None)
+            else:
+                m.status[org][a] = status
     elif kind in ("partner_status", "associate_status", "status_unknown"):
         ev.update(target=org, actors=draw(st.lists(st.sampled_from(list(cands)), min_size=1, max_size=2, unique=True)))
         for a in ev["actors"]:
