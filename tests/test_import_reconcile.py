@@ -64,15 +64,16 @@ def check_seed_vs_atop(run, atop_log):
     156 days, its 2006 return agrees within the month."""
     rows = compared(run, SEED, atop_log, "--org-b", "ATOP-4220")
     real = verdicts(rows, "disagree")
-    assert real == {("BLR", "entry", "1993"), ("AZE", "exit", "1999"), ("GEO", "exit", "1999"),
-                    ("UZB", "exit", "1999"), ("UZB", "exit", "2012")}
+    # The 1999 lapse is read at the end of the treaty's term (the log's default reading, conflict
+    # non-renewal-1999), 1999-04-20, which is ATOP's date too: those exits agree.
+    assert real == {("BLR", "entry", "1993"), ("UZB", "exit", "2012")}
     blr = rows[("BLR", "entry", "1993", "disagree")]
     assert (blr["a_date"], blr["b_date"], blr["gap_days"], blr["difference"]) == ("1993-12", "1994-01-03", "3", "real")
     assert blr["a_source"] == "geo-blr-accession-1993 (000_8ab9e1a82047c36f.txt line 280)"
     assert blr["b_source"].startswith("atop-4220-blr-1994-01-03-accession (atop5_1m.csv row ")
     exit_ = rows[("UZB", "exit", "2012", "disagree")]
     assert (exit_["a_date"], exit_["b_date"], exit_["gap_days"]) == ("2012-12", "2012-06-28", "156")
-    assert rows[("UZB", "exit", "1999", "disagree")]["gap_days"] == "18"  # 1999-04-02 against ATOP's 1999-04-20
+    assert ("UZB", "exit", "1999") in verdicts(rows, "agree")
     back = rows[("UZB", "entry", "2006", "agree")]
     assert (back["verdict"], back["a_date"], back["b_date"], back["gap_days"]) == ("agree", "2006-08", "2006-08-17",
                                                                                      "0")
