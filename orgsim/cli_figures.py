@@ -54,6 +54,8 @@ def graph(history: History, at: str, output: str, size: str) -> None:
 
     check_figure_path(output)
     dates = [d.strip() for d in at.split(",") if d.strip()]
+    if not dates:
+        raise UserError(f"--at {at!r}: give a date, or several separated by commas")
     write_figure(network_figure(history, dates, size=size), output, size)
 
 
@@ -69,6 +71,8 @@ def map_(history: History, at: str, output: str, size: str) -> None:
 
     check_figure_path(output)
     dates = [d.strip() for d in at.split(",") if d.strip()]
+    if not dates:
+        raise UserError(f"--at {at!r}: give a date, or several separated by commas")
     write_figure(map_figure(history, dates, size=size), output, size)
 
 

@@ -410,4 +410,10 @@ def save(fig: Figure, path: str, size: str | None = None) -> None:
     fig.savefig(path, dpi=SIZES[size][1] if size else fig.get_dpi())
 
 
-from .timeline import timeline_figure  # noqa: E402,F401  (re-exported: figures are looked up here)
+def __getattr__(name: str):  # noqa: ANN202
+    """``timeline_figure`` is looked up here too; imported on use, since the timeline imports this module."""
+    if name == "timeline_figure":
+        from .timeline import timeline_figure
+
+        return timeline_figure
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
