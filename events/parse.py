@@ -385,6 +385,21 @@ def _coverage(raw: Any, path: str) -> dict:
     return {k: (str(v) if k != "organizations" else list(v)) for k, v in raw.items()}
 
 
+def _text_entry(t: dict, path: str) -> None:
+    """A text's ``lines`` are a first and last line, and its ``now`` a date: the answers read both."""
+    line = _line(t, 1)
+    lines = t.get("lines")
+    if lines is not None and not (isinstance(lines, list) and len(lines) == 2 and all(
+            isinstance(n, int) and not isinstance(n, bool) for n in lines)):
+        raise _fail(f"text {t.get('id')!r}: lines must be [first, last], two line numbers", path, line)
+    now = t.get("now")
+    if now is not None:
+        try:
+            parse_date(str(now))
+        except DateError as exc:
+            raise _fail(f"text {t.get('id')!r}: now: {exc}", path, line) from None
+
+
 def parse_log(data: Any, path: str) -> Log:
     """Validate a parsed YAML document and build the Log (events in replay order)."""
     if not isinstance(data, dict):
@@ -413,6 +428,8 @@ def parse_log(data: Any, path: str) -> Log:
     texts = data.get("texts") or []
     if not isinstance(texts, list) or not all(isinstance(t, dict) for t in texts):
         raise _fail("texts must be a list of mappings (id, source, lines, now)", path, _line(data, 1))
+    for t in texts:
+        _text_entry(t, path)
     coverage = _coverage(data.get("coverage"), path)
     ids = _Ids(entities, path)
     raw_events = data.get("events")

@@ -160,7 +160,7 @@ def _stochastic(raw: Any, path: str) -> Stochastic:
     line = raw.get(LINE_KEY, 0)
     unknown = set(raw) - STOCHASTIC_FIELDS
     if unknown:
-        raise _err(f"stochastic: unknown parameter {sorted(unknown)[0]!r}", path, line)
+        raise _err(f"stochastic: unknown parameter {sorted(unknown, key=str)[0]!r}", path, line)
     values = {k: v for k, v in raw.items() if k != LINE_KEY}
     for k in ("start", "until"):
         if k in values:

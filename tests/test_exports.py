@@ -81,6 +81,8 @@ def test_graphml_of_the_tiny_log_reads_back_as_written_by_hand(run):
     assert code == 0 and dict(back.nodes(data="type")) == {
         "TA": "organization", "FRA": "state", "DEU": "state", "BEL": "state", "NLD": "state",
         "TA.COUNCIL": "body", "TA.RRF": "force"}
+    # Every fact of the tiny log holds for certain on that day; the answer is an attribute of each edge.
+    assert {d.pop("modality") for _u, _v, d in back.edges(data=True)} == {"certain"}
     assert {(u, v): d for u, v, d in back.edges(data=True)} == {
         ("FRA", "TA"): member, ("DEU", "TA"): member, ("BEL", "TA"): member, ("NLD", "TA"): member,
         ("TA.COUNCIL", "TA"): {"type": "part_of", "status": "", "since": "1991-02", "event": "council",

@@ -86,7 +86,12 @@ def test_ensemble_frames_are_indexed_by_dates():
 def test_the_fast_path_answers_as_the_state_does(h):
     """members_at (the index) gives the same members, in the same order, as at().members() on every event date."""
     for d in h.event_dates():
-        assert h.members_at(d) == {m["id"]: m["status"] for m in h.at(d).members()}, d.text
+        state = h.at(d)
+        reference = {k[2]: f.value for k, f in state.facts.items() if k[:2] == ("member", h.org)}
+        assert h.members_at(d) == reference, d.text
+        # With its answers, the fast path lists every status that may hold, as State.members does.
+        answered = {(i, st, m) for i, pairs in h.members_at(d, answers=True).items() for st, m in pairs}
+        assert answered == {(m["id"], m["status"], m["modality"]) for m in state.members()}, d.text
 
 
 def test_the_public_api_is_importable_from_orgsim_and_typed():
