@@ -34,6 +34,14 @@ def write_figure(fig, output: str, size: str) -> None:
     say(f"wrote {output}")
 
 
+def dates_of(at: str) -> list[str]:
+    """The dates of a comma-separated --at (small multiples), refusing one that names none."""
+    dates = [d.strip() for d in at.split(",") if d.strip()]
+    if not dates:
+        raise UserError(f"--at {at!r}: give a date, or several separated by commas")
+    return dates
+
+
 def check_figure_path(path: str, allowed: tuple[str, ...] = FIGURE_FORMATS) -> None:
     """Refuse an output file whose extension names no supported format, or a path no file may be written to."""
     ext = os.path.splitext(path)[1].lower()
@@ -53,9 +61,7 @@ def graph(history: History, at: str, output: str, size: str) -> None:
     from orgsim.reports.figures import network_figure
 
     check_figure_path(output)
-    dates = [d.strip() for d in at.split(",") if d.strip()]
-    if not dates:
-        raise UserError(f"--at {at!r}: give a date, or several separated by commas")
+    dates = dates_of(at)
     write_figure(network_figure(history, dates, size=size), output, size)
 
 
@@ -70,9 +76,7 @@ def map_(history: History, at: str, output: str, size: str) -> None:
     from orgsim.reports.geo import map_figure
 
     check_figure_path(output)
-    dates = [d.strip() for d in at.split(",") if d.strip()]
-    if not dates:
-        raise UserError(f"--at {at!r}: give a date, or several separated by commas")
+    dates = dates_of(at)
     write_figure(map_figure(history, dates, size=size), output, size)
 
 
