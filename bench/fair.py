@@ -20,7 +20,6 @@ import bisect
 import multiprocessing as mp
 import os
 import resource
-import statistics
 import time
 import traceback
 from collections.abc import Callable
@@ -61,14 +60,10 @@ def _peak() -> int:
 
 
 def _median(fn: Callable[..., Any], args: list[tuple]) -> float | None:
-    if not args:
-        return None
-    times = []
-    for a in args:
-        t = time.perf_counter()
-        fn(*a)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+    """Median seconds per call (bench/timing.py), or None when a tool was asked nothing."""
+    from .timing import median_call
+
+    return median_call(fn, args, warmup=0) if args else None
 
 
 def _version(dist: str) -> str:
