@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import re
+import sqlite3
 import textwrap
 
 import pytest
@@ -309,6 +310,35 @@ def test_verify_accepts_the_untouched_rows(run, tmp_path, tiny_rows):
     """The same rows restored unchanged verify: 1 header, 12 events, 1 correction."""
     code, out, _ = _verify(run, tmp_path, tiny_rows)
     assert code == 0 and "14 rows (1 header, 12 events, 1 corrections, 0 retractions), chain intact" in out
+
+
+def _store_with_a_blob(tmp_path, column: str) -> str:
+    """The tiny log's store with row 6's ``column`` rewritten in SQL as the same bytes typed BLOB, not TEXT."""
+    path = str(tmp_path / "blob.sqlite")
+    with Store.create(path) as store:
+        store.append(import_entries(None, load_log(TINY)), 0)
+    conn = sqlite3.connect(path)
+    conn.executescript(f"DROP TRIGGER events_no_update; UPDATE events SET {column} = CAST({column} AS BLOB) "
+                       "WHERE seq = 6;")
+    conn.close()
+    return path
+
+
+def test_verify_names_a_row_whose_recording_time_is_not_text(run, tmp_path):
+    """A recording time stored as bytes cannot be hashed as written: verify exits 1 naming row 6, no traceback."""
+    code, out, err = run("verify", "--store", _store_with_a_blob(tmp_path, "recorded_at"))
+    assert code == 1 and out == ""
+    assert err.strip().endswith("blob.sqlite: row 6 (event 'force', version 1) was changed: its content or record "
+                                "no longer matches its hash")
+
+
+def test_a_command_refuses_a_store_whose_content_is_not_text(run, tmp_path):
+    """Every read of a store checks the chain: content stored as bytes is one line naming row 6, exit 2."""
+    code, out, err = run("state", "--log", _store_with_a_blob(tmp_path, "content"), "--at", "2010")
+    assert code == 2 and out == ""
+    assert err.strip().endswith("blob.sqlite: row 6 (event 'force', version 1) was changed: its content or record "
+                                "no longer matches its hash (the hash chain is broken; see `orgsim verify`)")
+    assert len(err.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize("change,problem", [
