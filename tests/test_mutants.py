@@ -409,6 +409,59 @@ def test_check_chain_counts_each_kind_of_row(tiny_rows):
     assert report.problem is None and report.head == rows[-1].hash
 
 
+def test_verify_finds_a_published_head_anywhere_in_the_chain(run, tmp_path, tiny_rows):
+    """A head published before the correction (row 13), whole or as 16 capital hex digits: still there, exit 0."""
+    path = str(tmp_path / "kept.sqlite")
+    with Store.create(path) as store:
+        store.restore(tiny_rows)
+    for head in (tiny_rows[12].hash, tiny_rows[12].hash[:16].upper()):
+        code, out, _ = run("verify", "--store", path, "--head", head)
+        assert code == 0 and "chain intact" in out and "the published head and rows are still there" in out
+    code, out, _ = run("verify", "--store", path, "--rows", "13", "--head", tiny_rows[12].hash)
+    assert code == 0 and "the published head and rows are still there" in out
+
+
+def test_verify_names_what_a_published_head_shows_was_lost(run, tmp_path, tiny_rows):
+    """Rows cut from the end, or row 13 not the head published for it: exit 1 with the rows and hashes named."""
+    path = str(tmp_path / "cut.sqlite")
+    with Store.create(path) as store:
+        store.restore(tiny_rows[:12])
+    head = tiny_rows[13].hash
+    code, out, err = run("verify", "--store", path, "--head", head)
+    assert code == 1 and out == "" and err.strip().endswith(
+        f"cut.sqlite: no row has the published head {head[:16]}...: rows were removed from the store's end, "
+        "or rewritten with new hashes")
+    code, _, err = run("verify", "--store", path, "--rows", "14", "--head", head)
+    assert code == 1 and err.strip().endswith(
+        "cut.sqlite: the store has 12 rows, fewer than the 14 published: rows were removed from its end")
+    code, _, err = run("verify", "--store", path, "--rows", "12", "--head", head)
+    assert code == 1 and err.strip().endswith(
+        f"cut.sqlite: row 12 has hash {tiny_rows[11].hash[:16]}..., not the published head {head[:16]}...: "
+        "the rows up to it were rewritten")
+
+
+def test_verify_of_an_emptied_store_against_its_published_rows(run, tmp_path):
+    """An empty store: 3 rows published means every row was removed (exit 1); 0 rows published is still true."""
+    path = str(tmp_path / "empty.sqlite")
+    with Store.create(path):
+        pass
+    code, _, err = run("verify", "--store", path, "--rows", "3")
+    assert code == 1 and err.strip().endswith("empty.sqlite: the store is empty, but 3 rows were published: "
+                                              "every row was removed")
+    code, out, _ = run("verify", "--store", path, "--rows", "0")
+    assert code == 0 and "0 rows" in out
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--head", "abc"], "--head 'abc': give a row hash as printed by orgsim (16 to 64 hex digits)"),
+    (["--head", "g" * 16], f"--head '{'g' * 16}': give a row hash as printed by orgsim (16 to 64 hex digits)"),
+    (["--rows", "-1"], "--rows -1: give a number of rows, 0 or more")])
+def test_verify_refuses_a_malformed_published_head_or_count(run, tmp_path, args, message):
+    """A head that is not 16-64 hex digits, or a negative row count: one line, exit 2, before any row is read."""
+    code, out, err = run("verify", "--store", str(tmp_path / "none.sqlite"), *args)
+    assert code == 2 and out == "" and err.strip().endswith(message) and len(err.strip().splitlines()) == 1
+
+
 # --- reports/panel.py: the COW state-year export ------------------------------------------------------------
 
 JULY_LOG = textwrap.dedent("""\
