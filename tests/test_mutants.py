@@ -255,6 +255,88 @@ def test_force_use_follows_the_rule_in_force(csto):
     assert force_use_allowed(csto.at("1995-01-01"), "coup").reason == "no rule in force excludes it"
 
 
+SESSIONS_LOG = textwrap.dedent("""\
+    orgsim_log: 2
+    id: sessions
+    organization: TA
+    entities: {organizations: {TA: {name: Test Alliance}}}
+    sources: {notes: {file: notes.txt}}
+    conflicts:
+      - id: c-bel
+        question: Did BEL join in 1991 or in 1995?
+        readings:
+          - {id: early, summary: joined 1991, lines: [3], events: [bel-early]}
+          - {id: late, summary: joined 1995, lines: [4], events: [bel-late]}
+        default: early
+        reason: The earlier note is the treaty record.
+    events:
+      - {id: ta-signed, date: "1990", kind: treaty_signed, actors: [FRA, DEU], target: TA, sources: [{source: notes, line: 1, quote: q, gloss: g}]}
+      - {id: ta-in-force, date: "1991", kind: treaty_in_force, target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+      - {id: bel-early, date: "1991-06", kind: accession, actors: [BEL], target: TA, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+      - {id: bel-late, date: "1995", kind: accession, actors: [BEL], target: TA, sources: [{source: notes, line: 4, quote: q, gloss: g}]}
+      - {id: council, date: "1991-02", kind: body_created, target: TA.COUNCIL, payload: {name: Council, parent: TA, type: council}, sources: [{source: notes, line: 5, quote: q, gloss: g}]}
+      - {id: consensus, date: "1992", kind: rule_adopted, target: TA.R.CONSENSUS, payload: {title: Consensus, params: {type: participation_consensus, bodies: [TA.COUNCIL]}}, sources: [{source: notes, line: 6, quote: q, gloss: g}]}
+      - {id: s1, date: "1993-03-01", kind: session, target: TA.COUNCIL, payload: {body: TA.COUNCIL, absent: []}, sources: [{source: notes, line: 7, quote: q, gloss: g}]}
+      - {id: force-a, date: "1993-03-01", kind: force_formed, target: TA.RFA, actors: [FRA], payload: {name: First Force, parent: TA.COUNCIL, decided_at: s1}, sources: [{source: notes, line: 8, quote: q, gloss: g}]}
+      - {id: s2, date: "1994-05-10", kind: session, target: TA.COUNCIL, payload: {body: TA.COUNCIL, absent: [BEL]}, sources: [{source: notes, line: 9, quote: q, gloss: g}]}
+      - {id: force-b, date: "1994-05-10", kind: force_formed, target: TA.RFB, actors: [DEU], payload: {name: Second Force, parent: TA.COUNCIL, decided_at: s2}, sources: [{source: notes, line: 10, quote: q, gloss: g}]}
+      - {id: sg, date: "1995-01-15", kind: office_appointment, target: TA.SG, payload: {person: A. Person, title: Secretary General}, sources: [{source: notes, line: 11, quote: q, gloss: g}]}
+      - {id: bel-joins-b, date: "BEL_JOINS", kind: force_contribution, target: TA.RFB, actors: [BEL], sources: [{source: notes, line: 12, quote: q, gloss: g}]}
+    """)
+
+
+def _strict_branch(tmp_path, bel_joins: str = "1996-02-01", reading: str = ""):
+    """The sessions log (BEL absent from s2, which decided force-b) branched with TA.R.CONSENSUS strict."""
+    (tmp_path / "notes.txt").write_text("q\n" * 20, encoding="utf-8")
+    log = _write(tmp_path, "sessions.yaml", SESSIONS_LOG.replace("BEL_JOINS", bel_joins))
+    return build_branch(load_scenario(_write(tmp_path, "strict.yaml", textwrap.dedent(f"""\
+        orgsim_scenario: 1
+        name: strict
+        question: What if the consensus rule were applied strictly?
+        log: {log}
+        raised_by: [{{line: 9, quote: q, gloss: g}}]
+        expected: force-b waits for BEL
+        interventions:
+          - {{rule: TA.R.CONSENSUS, mode: strict}}
+        """) + (f"  - {{reading: c-bel, choose: {reading}}}\n" if reading else ""))))
+
+
+def _forces(history, day):
+    return {f["id"]: sorted(c["id"] for c in f.get("contributors", [])) for f in history.at(day).forces()}
+
+
+def test_strict_consensus_moves_a_decision_to_the_absent_members_later_consent(tmp_path):
+    """BEL stayed away from s2: force-b is formed when BEL joins it (1996-02-01), not before, and BEL is in it.
+
+    force-a, decided at s1 where everyone took part, is untouched; BEL's 1995 accession and the 1995 appointment
+    are later events but not BEL's consent to force-b.
+    """
+    branch = _strict_branch(tmp_path)
+    assert [(e.id, e.date.text) for e in branch.derived] == [("force-b", "1996-02-01")]
+    assert branch.derived[0].derived_by.endswith("adopted when BEL consented (bel-joins-b, 1996-02-01)")
+    assert branch.removed == [] and branch.invalidated == []
+    assert _forces(branch.history, "1995-06-01") == {"TA.RFA": ["FRA"]}
+    assert _forces(branch.history, "1996-02-02") == {"TA.RFA": ["FRA"], "TA.RFB": ["BEL", "DEU"]}
+    assert _forces(branch.baseline, "1995-06-01") == {"TA.RFA": ["FRA"], "TA.RFB": ["DEU"]}
+
+
+def test_strict_consensus_drops_a_decision_whose_only_consent_is_on_the_day_of_the_session(tmp_path):
+    """BEL joins force-b on the very day of the session it stayed away from: not a later consent, so no force-b."""
+    branch = _strict_branch(tmp_path, bel_joins="1994-05-10")
+    assert branch.derived == []
+    assert branch.removed == [{"event": "force-b", "reason": "rule TA.R.CONSENSUS (strict): BEL did not take part, "
+                               "which under TA.R.CONSENSUS means no consent at s2, and no later consent is recorded"}]
+    assert "TA.RFB" not in _forces(branch.history, "2000")
+    assert [r["event"] for r in branch.invalidated] == ["bel-joins-b"]
+
+
+def test_strict_consensus_follows_the_scenarios_reading_of_who_was_a_member(tmp_path):
+    """Read BEL as joining in 1995, it was not a member at s2 in 1994: its absence blocks nothing."""
+    branch = _strict_branch(tmp_path, reading="late")
+    assert branch.derived == [] and branch.removed == []
+    assert _forces(branch.history, "1995-06-01") == {"TA.RFA": ["FRA"], "TA.RFB": ["DEU"]}
+
+
 # --- events/store_verify.py ----------------------------------------------------------------------------
 
 def _rechained(rows, changes: dict[int, dict]):
