@@ -276,6 +276,8 @@ SESSIONS_LOG = textwrap.dedent("""\
       - {id: bel-late, date: "1995", kind: accession, actors: [BEL], target: TA, sources: [{source: notes, line: 4, quote: q, gloss: g}]}
       - {id: council, date: "1991-02", kind: body_created, target: TA.COUNCIL, payload: {name: Council, parent: TA, type: council}, sources: [{source: notes, line: 5, quote: q, gloss: g}]}
       - {id: consensus, date: "1992", kind: rule_adopted, target: TA.R.CONSENSUS, payload: {title: Consensus, params: {type: participation_consensus, bodies: [TA.COUNCIL]}}, sources: [{source: notes, line: 6, quote: q, gloss: g}]}
+      - {id: s0, date: "1991-09-01", kind: session, target: TA.COUNCIL, payload: {body: TA.COUNCIL, absent: [BEL]}, sources: [{source: notes, line: 13, quote: q, gloss: g}]}
+      - {id: force-0, date: "1991-09-01", kind: force_formed, target: TA.RF0, actors: [DEU], payload: {name: Early Force, parent: TA.COUNCIL, decided_at: s0}, sources: [{source: notes, line: 14, quote: q, gloss: g}]}
       - {id: s1, date: "1993-03-01", kind: session, target: TA.COUNCIL, payload: {body: TA.COUNCIL, absent: []}, sources: [{source: notes, line: 7, quote: q, gloss: g}]}
       - {id: force-a, date: "1993-03-01", kind: force_formed, target: TA.RFA, actors: [FRA], payload: {name: First Force, parent: TA.COUNCIL, decided_at: s1}, sources: [{source: notes, line: 8, quote: q, gloss: g}]}
       - {id: s2, date: "1994-05-10", kind: session, target: TA.COUNCIL, payload: {body: TA.COUNCIL, absent: [BEL]}, sources: [{source: notes, line: 9, quote: q, gloss: g}]}
@@ -308,16 +310,16 @@ def _forces(history, day):
 def test_strict_consensus_moves_a_decision_to_the_absent_members_later_consent(tmp_path):
     """BEL stayed away from s2: force-b is formed when BEL joins it (1996-02-01), not before, and BEL is in it.
 
-    force-a, decided at s1 where everyone took part, is untouched; BEL's 1995 accession and the 1995 appointment
-    are later events but not BEL's consent to force-b.
+    force-0, decided at s0 (BEL absent) before the rule was adopted, and force-a, decided at s1 where everyone took
+    part, are untouched; BEL's 1995 accession and the 1995 appointment are later events but not its consent to force-b.
     """
     branch = _strict_branch(tmp_path)
     assert [(e.id, e.date.text) for e in branch.derived] == [("force-b", "1996-02-01")]
     assert branch.derived[0].derived_by.endswith("adopted when BEL consented (bel-joins-b, 1996-02-01)")
     assert branch.removed == [] and branch.invalidated == []
-    assert _forces(branch.history, "1995-06-01") == {"TA.RFA": ["FRA"]}
-    assert _forces(branch.history, "1996-02-02") == {"TA.RFA": ["FRA"], "TA.RFB": ["BEL", "DEU"]}
-    assert _forces(branch.baseline, "1995-06-01") == {"TA.RFA": ["FRA"], "TA.RFB": ["DEU"]}
+    assert _forces(branch.history, "1995-06-01") == {"TA.RF0": ["DEU"], "TA.RFA": ["FRA"]}
+    assert _forces(branch.history, "1996-02-02") == {"TA.RF0": ["DEU"], "TA.RFA": ["FRA"], "TA.RFB": ["BEL", "DEU"]}
+    assert _forces(branch.baseline, "1995-06-01") == {"TA.RF0": ["DEU"], "TA.RFA": ["FRA"], "TA.RFB": ["DEU"]}
 
 
 def test_strict_consensus_drops_a_decision_whose_only_consent_is_on_the_day_of_the_session(tmp_path):
@@ -334,7 +336,7 @@ def test_strict_consensus_follows_the_scenarios_reading_of_who_was_a_member(tmp_
     """Read BEL as joining in 1995, it was not a member at s2 in 1994: its absence blocks nothing."""
     branch = _strict_branch(tmp_path, reading="late")
     assert branch.derived == [] and branch.removed == []
-    assert _forces(branch.history, "1995-06-01") == {"TA.RFA": ["FRA"], "TA.RFB": ["DEU"]}
+    assert _forces(branch.history, "1995-06-01") == {"TA.RF0": ["DEU"], "TA.RFA": ["FRA"], "TA.RFB": ["DEU"]}
 
 
 # --- events/store_verify.py ----------------------------------------------------------------------------
