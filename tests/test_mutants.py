@@ -275,6 +275,7 @@ SESSIONS_LOG = textwrap.dedent("""\
       - {id: bel-early, date: "1991-06", kind: accession, actors: [BEL], target: TA, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
       - {id: bel-late, date: "1995", kind: accession, actors: [BEL], target: TA, sources: [{source: notes, line: 4, quote: q, gloss: g}]}
       - {id: council, date: "1991-02", kind: body_created, target: TA.COUNCIL, payload: {name: Council, parent: TA, type: council}, sources: [{source: notes, line: 5, quote: q, gloss: g}]}
+      - {id: bases, date: "1991-03", kind: rule_adopted, target: TA.R.BASES, payload: {title: Bases, params: {type: no_objection}}, sources: [{source: notes, line: 15, quote: q, gloss: g}]}
       - {id: consensus, date: "1992", kind: rule_adopted, target: TA.R.CONSENSUS, payload: {title: Consensus, params: {type: participation_consensus, bodies: [TA.COUNCIL]}}, sources: [{source: notes, line: 6, quote: q, gloss: g}]}
       - {id: s0, date: "1991-09-01", kind: session, target: TA.COUNCIL, payload: {body: TA.COUNCIL, absent: [BEL]}, sources: [{source: notes, line: 13, quote: q, gloss: g}]}
       - {id: force-0, date: "1991-09-01", kind: force_formed, target: TA.RF0, actors: [DEU], payload: {name: Early Force, parent: TA.COUNCIL, decided_at: s0}, sources: [{source: notes, line: 14, quote: q, gloss: g}]}
@@ -287,7 +288,7 @@ SESSIONS_LOG = textwrap.dedent("""\
     """)
 
 
-def _strict_branch(tmp_path, bel_joins: str = "1996-02-01", reading: str = ""):
+def _strict_branch(tmp_path, bel_joins: str = "1996-02-01", reading: str = "", extra: str = ""):
     """The sessions log (BEL absent from s2, which decided force-b) branched with TA.R.CONSENSUS strict."""
     (tmp_path / "notes.txt").write_text("q\n" * 20, encoding="utf-8")
     log = _write(tmp_path, "sessions.yaml", SESSIONS_LOG.replace("BEL_JOINS", bel_joins))
@@ -300,7 +301,7 @@ def _strict_branch(tmp_path, bel_joins: str = "1996-02-01", reading: str = ""):
         expected: force-b waits for BEL
         interventions:
           - {{rule: TA.R.CONSENSUS, mode: strict}}
-        """) + (f"  - {{reading: c-bel, choose: {reading}}}\n" if reading else ""))))
+        """) + (f"  - {{reading: c-bel, choose: {reading}}}\n" if reading else "") + extra)))
 
 
 def _forces(history, day):
@@ -310,8 +311,9 @@ def _forces(history, day):
 def test_strict_consensus_moves_a_decision_to_the_absent_members_later_consent(tmp_path):
     """BEL stayed away from s2: force-b is formed when BEL joins it (1996-02-01), not before, and BEL is in it.
 
-    force-0, decided at s0 (BEL absent) before the rule was adopted, and force-a, decided at s1 where everyone took
-    part, are untouched; BEL's 1995 accession and the 1995 appointment are later events but not its consent to force-b.
+    The log's first rule is another (TA.R.BASES, no_objection). force-0, decided at s0 (BEL absent) before the
+    rule was adopted, and force-a, decided at s1 where everyone took part, are untouched; BEL's 1995 accession and
+    the 1995 appointment are later events but not its consent to force-b.
     """
     branch = _strict_branch(tmp_path)
     assert [(e.id, e.date.text) for e in branch.derived] == [("force-b", "1996-02-01")]
@@ -337,6 +339,14 @@ def test_strict_consensus_follows_the_scenarios_reading_of_who_was_a_member(tmp_
     branch = _strict_branch(tmp_path, reading="late")
     assert branch.derived == [] and branch.removed == []
     assert _forces(branch.history, "1995-06-01") == {"TA.RF0": ["DEU"], "TA.RFA": ["FRA"], "TA.RFB": ["DEU"]}
+
+
+def test_strict_consensus_on_a_branch_that_invalidates_an_event(tmp_path):
+    """BEL's accession removed as well: BEL's absence blocks nothing, and its force contribution is reported, no error."""
+    branch = _strict_branch(tmp_path, extra="  - {remove: bel-early}\n")
+    assert branch.derived == [] and branch.removed == []
+    assert [r["event"] for r in branch.invalidated] == ["bel-joins-b"]
+    assert _forces(branch.history, "1997") == {"TA.RF0": ["DEU"], "TA.RFA": ["FRA"], "TA.RFB": ["DEU"]}
 
 
 # --- events/store_verify.py ----------------------------------------------------------------------------
