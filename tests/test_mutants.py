@@ -259,7 +259,7 @@ SESSIONS_LOG = textwrap.dedent("""\
     orgsim_log: 2
     id: sessions
     organization: TA
-    entities: {organizations: {TA: {name: Test Alliance}}}
+    entities: {organizations: {TA: {name: Test Alliance}, OT: {name: Other Treaty}}}
     sources: {notes: {file: notes.txt}}
     conflicts:
       - id: c-bel
@@ -275,7 +275,7 @@ SESSIONS_LOG = textwrap.dedent("""\
       - {id: bel-early, date: "1991-06", kind: accession, actors: [BEL], target: TA, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
       - {id: bel-late, date: "1995", kind: accession, actors: [BEL], target: TA, sources: [{source: notes, line: 4, quote: q, gloss: g}]}
       - {id: council, date: "1991-02", kind: body_created, target: TA.COUNCIL, payload: {name: Council, parent: TA, type: council}, sources: [{source: notes, line: 5, quote: q, gloss: g}]}
-      - {id: bases, date: "1991-03", kind: rule_adopted, target: TA.R.BASES, payload: {title: Bases, params: {type: no_objection}}, sources: [{source: notes, line: 15, quote: q, gloss: g}]}
+      - {id: ot-bases, date: "1991-03", kind: rule_adopted, org: OT, target: OT.R.BASES, payload: {title: Bases, params: {type: no_objection}}, sources: [{source: notes, line: 15, quote: q, gloss: g}]}
       - {id: consensus, date: "1992", kind: rule_adopted, target: TA.R.CONSENSUS, payload: {title: Consensus, params: {type: participation_consensus, bodies: [TA.COUNCIL]}}, sources: [{source: notes, line: 6, quote: q, gloss: g}]}
       - {id: s0, date: "1991-09-01", kind: session, target: TA.COUNCIL, payload: {body: TA.COUNCIL, absent: [BEL]}, sources: [{source: notes, line: 13, quote: q, gloss: g}]}
       - {id: force-0, date: "1991-09-01", kind: force_formed, target: TA.RF0, actors: [DEU], payload: {name: Early Force, parent: TA.COUNCIL, decided_at: s0}, sources: [{source: notes, line: 14, quote: q, gloss: g}]}
@@ -311,7 +311,7 @@ def _forces(history, day):
 def test_strict_consensus_moves_a_decision_to_the_absent_members_later_consent(tmp_path):
     """BEL stayed away from s2: force-b is formed when BEL joins it (1996-02-01), not before, and BEL is in it.
 
-    The log's first rule is another (TA.R.BASES, no_objection). force-0, decided at s0 (BEL absent) before the
+    The log's first rule is another organization's (OT.R.BASES, no_objection). force-0, decided at s0 (BEL absent) before the
     rule was adopted, and force-a, decided at s1 where everyone took part, are untouched; BEL's 1995 accession and
     the 1995 appointment are later events but not its consent to force-b.
     """
@@ -347,6 +347,21 @@ def test_strict_consensus_on_a_branch_that_invalidates_an_event(tmp_path):
     assert branch.derived == [] and branch.removed == []
     assert [r["event"] for r in branch.invalidated] == ["bel-joins-b"]
     assert _forces(branch.history, "1997") == {"TA.RF0": ["DEU"], "TA.RFA": ["FRA"], "TA.RFB": ["DEU"]}
+
+
+def test_switching_a_rule_off_removes_only_that_rules_events(tmp_path):
+    """`rule: TA.R.CONSENSUS, mode: off` on the sessions log drops its adoption alone: OT.R.BASES stays in force."""
+    branch = _strict_branch(tmp_path, extra="  - {rule: TA.R.CONSENSUS, mode: \"off\"}\n")
+    assert branch.removed == [{"event": "consensus", "reason": "rule TA.R.CONSENSUS switched off"}]
+    assert "ot-bases" in branch.log.by_id and "consensus" not in branch.log.by_id
+    assert [r["id"] for r in branch.history.at("1995").all_rules()] == ["OT.R.BASES"]
+
+
+def test_a_rule_binds_only_its_own_organization(tmp_path):
+    """OT.R.BASES (no objection) is another organization's rule: TA's member BEL objects, and TA still admits a base."""
+    state = _strict_branch(tmp_path).baseline.at("1995-06-01")
+    ruling = base_admitted(state, ["BEL"])
+    assert ruling.allowed and ruling.reason == "no rule requires consent"
 
 
 # --- events/store_verify.py ----------------------------------------------------------------------------
