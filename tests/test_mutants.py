@@ -192,6 +192,14 @@ def test_a_branch_moves_changes_inserts_and_removes_events(tmp_path):
     assert members == {"FRA", "DEU", "BEL", "NLD", "ITA"}
 
 
+def test_a_branch_shows_itself_in_a_notebook_with_its_interventions_counted(tmp_path):
+    """`repr(branch)`: the scenario's name, the organization, '1 intervention' or '2 interventions', the events."""
+    one = build_branch(load_scenario(_tiny_scenario(tmp_path, "- {remove: sg}\n")))
+    assert repr(one) == "<Branch 's' of TA: 1 intervention, 11 events>"
+    two = build_branch(load_scenario(_tiny_scenario(tmp_path, "- {remove: sg}\n- {remove: attest}\n")))
+    assert repr(two) == "<Branch 's' of TA: 2 interventions, 10 events>"
+
+
 def test_an_event_removed_twice_is_an_error_naming_the_line(tmp_path):
     """The second intervention on a removed event is refused with the scenario's file and line."""
     path = _tiny_scenario(tmp_path, """\
