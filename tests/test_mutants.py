@@ -200,6 +200,28 @@ def test_a_branch_shows_itself_in_a_notebook_with_its_interventions_counted(tmp_
     assert repr(two) == "<Branch 's' of TA: 2 interventions, 10 events>"
 
 
+def test_a_branch_lists_each_intervention_with_its_arguments(tmp_path):
+    """`branch.applied`: verb, target, line, why and the verb's own arguments; an insert is named, not copied whole."""
+    branch = build_branch(load_scenario(_tiny_scenario(tmp_path, """\
+        - {move: sg, to: "1996-03-01", why: later}
+        - {insert: {id: ita-joins, date: "1999", kind: accession, actors: [ITA], target: TA, rationale: what if}}
+        - {reading: c-exit, choose: withdrew}
+        """)))
+    assert branch.applied == [
+        {"verb": "move", "target": "sg", "line": 8, "why": "later", "to": "1996-03-01"},
+        {"verb": "insert", "target": "ita-joins", "line": 9, "why": ""},
+        {"verb": "reading", "target": "c-exit", "line": 10, "why": "", "choose": "withdrew"}]
+
+
+def test_an_inserted_event_follows_the_logs_events_of_its_day(tmp_path):
+    """BEL's withdrawal inserted on 1993-06-01, the day BEL joined the force: the joining stands, then BEL leaves."""
+    branch = build_branch(load_scenario(_tiny_scenario(tmp_path, """\
+        - {insert: {id: bel-leaves, date: "1993-06-01", kind: withdrawal, actors: [BEL], target: TA, rationale: what if}}
+        """)))
+    assert branch.invalidated == []
+    assert {m["id"]: m["status"] for m in branch.history.at("1993-06-02").members()}["BEL"] == "withdrawn"
+
+
 def test_an_event_removed_twice_is_an_error_naming_the_line(tmp_path):
     """The second intervention on a removed event is refused with the scenario's file and line."""
     path = _tiny_scenario(tmp_path, """\
