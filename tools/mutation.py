@@ -45,7 +45,8 @@ _COW_REAL = " ".join(f"--deselect tests/test_import_cow.py::{t}" for t in (
     "test_real_round_trip_on_a_sample_of_organizations", "test_real_igo_year_dissolutions_in_the_deaddate_year",
     "test_real_igo_year_warsaw_pact_dissolved_in_1991"))
 
-#: name -> (module path, functions to mutate (None: all), tests that guard it)
+#: name -> (module path, functions to mutate (None: all), tests that guard it); with -x the first failure ends
+#: a run, so the tests most likely to kill a module's mutants come first.
 MODULES: dict[str, tuple[str, list[str] | None, str]] = {
     "dates": ("events/dates.py", None, "tests/test_mutants.py tests/test_dates.py"),
     "canonical": ("events/canonical.py", None, "tests/test_mutants.py tests/test_store_hashes.py tests/test_store.py"),
@@ -58,9 +59,9 @@ MODULES: dict[str, tuple[str, list[str] | None, str]] = {
                                         "cow_state_year_frame"],
                    f"tests/test_mutants.py tests/test_import_cow.py tests/test_exports.py {_COW_REAL}"),
     "store_chain": ("events/store.py", ["append", "_numbered", "restore", "head", "version"],
-                    "tests/test_mutants.py tests/test_store.py tests/test_store_concurrency.py "
+                    "tests/test_store.py tests/test_mutants.py tests/test_store_concurrency.py "
                     "--deselect 'tests/test_store_concurrency.py::test_writers_append_10000_events_between_them[8]'"),
-    "apply": ("engine/apply.py", None, "tests/test_mutants.py tests/test_engine.py tests/test_validation.py"),
+    "apply": ("engine/apply.py", None, "tests/test_engine.py tests/test_validation.py tests/test_mutants.py"),
     "index": ("engine/index.py", None, "tests/test_mutants.py tests/test_engine.py tests/test_index_scale.py"),
     "vectorised": ("engine/vectorised.py", None, "tests/test_mutants.py tests/test_engine.py tests/test_index_scale.py"),
 }
