@@ -140,26 +140,47 @@ def annotations(path: Path) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     return out
 
 
+def code_digest(text: str) -> str:
+    """The code a session mutates: the module's syntax tree without its imports, docstrings kept, lines ignored.
+
+    A moved import (a package reorganised) changes no mutant: cosmic-ray numbers a mutant by its operator's
+    occurrence, and imports hold none of the operators run here.
+    """
+    tree = ast.parse(text)
+    tree.body = [n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))]
+    return hashlib.sha256(ast.dump(tree, include_attributes=False).encode("utf-8")).hexdigest()
+
+
 def source_digest(name: str) -> str:
-    """The module's text as it is now: a session counts only for the text it was made from."""
-    return hashlib.sha256((REPO / MODULES[name][0]).read_bytes()).hexdigest()
+    """The module's code as it is now."""
+    return code_digest((REPO / MODULES[name][0]).read_text(encoding="utf-8"))
 
 
-def recorded_digest(name: str) -> str | None:
-    """The text a session was made from (None: not recorded, an older session)."""
-    mark = OUT / f"{name}.source"
-    return mark.read_text(encoding="utf-8").strip() if mark.exists() else None
+def recorded_source(name: str) -> str | None:
+    """The module's text when its session was made (None: not kept, an older session)."""
+    kept = OUT / f"{name}.source.py"
+    return kept.read_text(encoding="utf-8") if kept.exists() else None
+
+
+def current(name: str) -> bool:
+    """Whether the session was made from the module's present code (a session counts only for that code)."""
+    kept = recorded_source(name)
+    if kept is not None:
+        return code_digest(kept) == source_digest(name)
+    mark = OUT / f"{name}.source"  # sessions of before the text was kept: a digest of the file's bytes
+    return mark.exists() and mark.read_text(encoding="utf-8").strip() == hashlib.sha256(
+        (REPO / MODULES[name][0]).read_bytes()).hexdigest()
 
 
 def init(name: str, tree: Path) -> Path:
     session = OUT / f"{name}.sqlite"
-    if session.exists() and recorded_digest(name) != source_digest(name):
+    if session.exists() and not current(name):
         # cosmic-ray finds a mutant by its operator's occurrence number: on a changed file the same session
         # would mutate other code than it records, so a changed module starts again.
         session.rename(session.with_suffix(".stale.sqlite"))
     if not session.exists():
         run(PY, "-m", "cosmic_ray.cli", "init", str(config(name)), str(session), cwd=tree, env=env(tree))
-        (OUT / f"{name}.source").write_text(source_digest(name) + "\n", encoding="utf-8")
+        shutil.copy2(REPO / MODULES[name][0], OUT / f"{name}.source.py")
     path, funcs, _tests = MODULES[name]
     keep = spans(tree / path, funcs)
     lines = (tree / path).read_text(encoding="utf-8").splitlines()
@@ -203,7 +224,8 @@ def results(name: str) -> list[dict]:
     if not session.exists():
         return []
     path = MODULES[name][0]
-    lines = (REPO / path).read_text(encoding="utf-8").splitlines()
+    # the lines the session's positions refer to: the text it was made from
+    lines = (recorded_source(name) or (REPO / path).read_text(encoding="utf-8")).splitlines()
     db = sqlite3.connect(session)
     rows = db.execute("SELECT s.job_id, s.operator_name, s.occurrence, s.start_pos_row, r.worker_outcome, "
                       "r.test_outcome FROM mutation_specs s LEFT JOIN work_results r ON r.job_id = s.job_id").fetchall()
@@ -233,7 +255,7 @@ def report() -> str:
     detail = []
     for name, (path, funcs, tests) in MODULES.items():
         rs = [r for r in results(name) if r["worker"] != "skipped"]
-        if rs and recorded_digest(name) != source_digest(name):
+        if rs and not current(name):
             out.append(f"| {name} | `{path}` | not run since the file changed | | | | |")
             continue
         if not rs:
