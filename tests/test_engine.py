@@ -4,6 +4,7 @@ import ast
 import glob
 import os
 import re
+import textwrap
 
 import pytest
 
@@ -196,3 +197,96 @@ def test_protocols_belong_to_their_organization_whatever_their_id(write_log):
         """)
     (p,) = History.load(path).at("1993").protocols()
     assert (p["id"], p["status"], p["org"]) == ("PACT-1992", "signed", "TA")
+
+
+LIFE_LOG = textwrap.dedent("""\
+    orgsim_log: 2
+    id: t
+    organization: TA
+    entities: {organizations: {TA: {name: Test Alliance}, TB: {name: Successor}}}
+    sources: {notes: {file: notes.txt}}
+    events:
+    - {id: ta-signed, date: "1990-03-01", kind: treaty_signed, actors: [FRA, DEU], target: TA, sources: [{source: notes, line: 1, quote: q, gloss: g}]}
+    - {id: ta-in-force, date: "1991-03-01", kind: treaty_in_force, target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+    - {id: council, date: "1991-02", kind: body_created, target: TA.COUNCIL, payload: {name: Council, parent: TA}, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+    - {id: ita-joins, date: "1991-03", kind: accession, actors: [ITA], target: TA, sources: [{source: notes, line: 4, quote: q, gloss: g}]}
+    - {id: assembly, date: "1991-05", kind: body_created, target: TA.PA, actors: [FRA], payload: {name: Assembly, parent: TA}, sources: [{source: notes, line: 5, quote: q, gloss: g}]}
+    - {id: esp-partner, date: "1992-03-01", kind: partner_status, actors: [ESP], target: TA, sources: [{source: notes, line: 6, quote: q, gloss: g}]}
+    - {id: prt-assoc, date: "1992-03-01", kind: associate_status, actors: [PRT], target: TA, sources: [{source: notes, line: 7, quote: q, gloss: g}]}
+    - {id: grc-unknown, date: "1992-03-01", kind: status_unknown, actors: [GRC], target: TA, sources: [{source: notes, line: 8, quote: q, gloss: g}]}
+    - {id: force, date: "1992-03-01", kind: force_formed, target: TA.RRF, actors: [FRA], payload: {name: Force, parent: TA.COUNCIL, strength: 100}, sources: [{source: notes, line: 9, quote: q, gloss: g}]}
+    - {id: rule-x, date: "1992-03-01", kind: rule_adopted, target: TA.R.X, payload: {title: Rule X}, sources: [{source: notes, line: 10, quote: q, gloss: g}]}
+    - {id: esp-ends, date: "1993-03-01", kind: status_ended, actors: [ESP], target: TA, sources: [{source: notes, line: 11, quote: q, gloss: g}]}
+    - {id: council-renamed, date: "1993-03-01", kind: body_renamed, target: TA.COUNCIL, payload: {name: Permanent Council}, sources: [{source: notes, line: 12, quote: q, gloss: g}]}
+    - {id: strength, date: "1993-03-01", kind: force_strength, target: TA.RRF, payload: {strength: 300}, sources: [{source: notes, line: 13, quote: q, gloss: g}]}
+    - {id: assembly-gone, date: "1994-03-01", kind: body_dissolved, target: TA.PA, sources: [{source: notes, line: 14, quote: q, gloss: g}]}
+    - {id: rule-x-gone, date: "1994-03-01", kind: rule_repealed, target: TA.R.X, sources: [{source: notes, line: 15, quote: q, gloss: g}]}
+    - {id: force-gone, date: "1995-03-01", kind: force_disbanded, target: TA.RRF, sources: [{source: notes, line: 16, quote: q, gloss: g}]}
+    - {id: war, date: "1995-03-01", kind: armed_conflict, actors: [FRA, ITA], sources: [{source: notes, line: 17, quote: q, gloss: g}]}
+    - {id: base, date: "1995-03-01", kind: base_established, actors: [ITA], payload: {user: FRA, name: Port Base}, sources: [{source: notes, line: 18, quote: q, gloss: g}]}
+    - {id: deu-out, date: "1996-03-01", kind: system_exit, actors: [DEU], target: TA, sources: [{source: notes, line: 19, quote: q, gloss: g}]}
+    - {id: ita-not-renewed, date: "1996-03-01", kind: non_renewal, actors: [ITA], target: TA, sources: [{source: notes, line: 20, quote: q, gloss: g}]}
+    - {id: war-ends, date: "1996-06-01", kind: armed_conflict, actors: [ITA, FRA], payload: {ended: true}, sources: [{source: notes, line: 21, quote: q, gloss: g}]}
+    - {id: deu-back, date: "1997-03-01", kind: system_return, actors: [DEU], target: TA, payload: {status: observer}, sources: [{source: notes, line: 22, quote: q, gloss: g}]}
+    - {id: tb-founded, date: "1998-03-01", kind: org_founded, actors: [FRA], target: TB, payload: {name: Successor, predecessor: TA}, sources: [{source: notes, line: 23, quote: q, gloss: g}]}
+    """)
+
+
+@pytest.fixture(scope="module")
+def life(tmp_path_factory):
+    """A log using each kind the bundled logs never use, one event a year, each dated to the day (1 March)."""
+    folder = tmp_path_factory.mktemp("life")
+    (folder / "notes.txt").write_text("q\n" * 30, encoding="utf-8")
+    (folder / "life.yaml").write_text(LIFE_LOG, encoding="utf-8")
+    return History.load(str(folder / "life.yaml"))
+
+
+def test_side_statuses_begin_and_end(life):
+    """1992: ESP partner, PRT associate, GRC status unknown, beside the members; 1993: ESP's partnership ended."""
+    assert statuses(life.at("1992-06-01")) == {"FRA": "member", "DEU": "member", "ITA": "member", "ESP": "partner",
+                                               "PRT": "associate", "GRC": "unknown"}
+    assert "ESP" not in statuses(life.at("1993-06-01"))
+
+
+def test_bodies_are_renamed_and_dissolved_with_their_members(life):
+    """The council renamed in 1993; the assembly (FRA a member of it) dissolved in 1994, FRA's seat with it."""
+    def bodies(day):
+        return {b["id"]: b["name"] for b in life.at(day).bodies()}
+
+    assert bodies("1992-06-01") == {"TA.COUNCIL": "Council", "TA.PA": "Assembly"}
+    assert bodies("1993-06-01") == {"TA.COUNCIL": "Permanent Council", "TA.PA": "Assembly"}
+    assert [(m["org"], m["id"]) for m in life.at("1993-06-01").body_members()] == [("TA.PA", "FRA")]
+    assert bodies("1994-06-01") == {"TA.COUNCIL": "Permanent Council"}
+    assert life.at("1994-06-01").body_members() == []
+
+
+def test_a_force_changes_strength_and_is_disbanded(life):
+    """TA.RRF: 100 in 1992 with FRA, 300 from 1993, gone in 1995; rule TA.R.X in force 1992-1994 only."""
+    def forces(day):
+        return [(f["id"], f["strength"], [c["id"] for c in f["contributors"]]) for f in life.at(day).forces()]
+
+    assert forces("1992-06-01") == [("TA.RRF", 100, ["FRA"])]
+    assert forces("1993-06-01") == [("TA.RRF", 300, ["FRA"])]
+    assert forces("1995-06-01") == []
+    assert [r["id"] for r in life.at("1993-06-01").rules()] == ["TA.R.X"]
+    assert life.at("1994-06-01").rules() == []
+
+
+def test_wars_and_bases_between_states(life):
+    """FRA and ITA at war from 1995 to June 1996; FRA's base in ITA from 1995 on."""
+    def relations(day):
+        return sorted((r["type"], tuple(r.get("between") or (r["host"], r["user"]))) for r in life.at(day).relations())
+
+    assert relations("1994-06-01") == []
+    assert relations("1996-04-01") == [("armed_conflict", ("FRA", "ITA")), ("base", ("ITA", "FRA"))]
+    assert relations("1996-09-01") == [("base", ("ITA", "FRA"))]
+
+
+def test_leaving_the_state_system_and_returning_not_renewing_and_a_successor(life):
+    """1996: DEU out of the state system, ITA not renewed; 1997: DEU back as an observer; 1998: TB replaces TA."""
+    assert statuses(life.at("1996-04-01")) == {"FRA": "member", "DEU": "not_in_system", "ITA": "not_renewed",
+                                               "PRT": "associate", "GRC": "unknown"}
+    assert statuses(life.at("1997-06-01"))["DEU"] == "observer"
+    after = life.at("1998-06-01")
+    assert statuses(after) == {} and statuses(after, "TB") == {"FRA": "member"}
+    assert after.organization("TA")["status"] == "dissolved"

@@ -83,6 +83,61 @@ BAD_EVENTS = {
           target: TA
           sources: [{source: notes, line: 3, quote: q, gloss: g}]
         """, "late-joiner", 18, "organization TA was dissolved (1995)"),
+    "partner status for a signatory": ("""\
+        - {id: e0, date: "1991", kind: partner_status, actors: [FRA], target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """, "e0", 13, "FRA is a signatory of TA on 1991, not a candidate for partner status"),
+    "associate status for a signatory": ("""\
+        - {id: e1, date: "1991", kind: associate_status, actors: [DEU], target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """, "e1", 13, "DEU is a signatory of TA on 1991, not a candidate for associate status"),
+    "end of a status never held": ("""\
+        - {id: e2, date: "1991", kind: status_ended, actors: [FRA], target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """, "e2", 13, "FRA is not an observer, partner or associate of TA on 1991: its status is signatory (since 1990)"),
+    "return of a state still in the system": ("""\
+        - {id: e3, date: "1991", kind: system_return, actors: [DEU], target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """, "e3", 13, "DEU is not out of the state system and holding a status of TA on 1991: its status is signatory (since 1990)"),
+    "return with a status the vocabulary lacks": ("""\
+        - {id: e4, date: "1991", kind: system_return, actors: [DEU], target: TA, payload: {status: ally}, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """, "e4", 13, "payload.status must be one of associate, member, none, observer, unknown"),
+    "renaming a body that does not exist": ("""\
+        - {id: e5, date: "1991", kind: body_renamed, target: TA.COUNCIL, payload: {name: Board}, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """, "e5", 13, "body TA.COUNCIL does not exist on 1991"),
+    "dissolving a body that does not exist": ("""\
+        - {id: e6, date: "1991", kind: body_dissolved, target: TA.COUNCIL, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """, "e6", 13, "body TA.COUNCIL does not exist on 1991"),
+    "disbanding a force that does not exist": ("""\
+        - {id: e7, date: "1991", kind: force_disbanded, target: TA.RRF, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """, "e7", 13, "force TA.RRF does not exist on 1991"),
+    "the strength of a force that does not exist": ("""\
+        - {id: e8, date: "1991", kind: force_strength, target: TA.RRF, payload: {strength: 10}, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """, "e8", 13, "force TA.RRF does not exist on 1991"),
+    "repealing a rule not in force": ("""\
+        - {id: e9, date: "1991", kind: rule_repealed, target: TA.R.X, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """, "e9", 13, "rule TA.R.X is not in force on 1991"),
+    "a war with one side": ("""\
+        - {id: e10, date: "1991", kind: armed_conflict, actors: [FRA], sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """, "e10", 13, "an armed conflict needs two or more actors"),
+    "a base without its user": ("""\
+        - {id: e11, date: "1991", kind: base_established, actors: [FRA], payload: {name: Port}, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """, "e11", 13, "a base needs payload.user"),
+    "a rule of unknown standing": ("""\
+        - {id: e12, date: "1991", kind: rule_adopted, target: TA.R.X, payload: {standing: proposed}, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """, "e12", 13, "payload.standing must be adopted or stated, not 'proposed'"),
+    "accession of a signatory": ("""\
+        - {id: e13, date: "1991", kind: accession, actors: [FRA], target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """, "e13", 13, "FRA was already a signatory of TA on 1991 (since 1990)"),
+    "non-renewal by a state that never joined": ("""\
+        - {id: e14, date: "1991", kind: non_renewal, actors: [ITA], target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """, "e14", 13, "ITA is not a member of TA on 1991: its status is none"),
+    "suspension of a signatory": ("""\
+        - {id: e15, date: "1991", kind: suspension, actors: [FRA], target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """, "e15", 13, "FRA is not a member of TA on 1991: its status is signatory (since 1990)"),
+    "founding an organization twice": ("""\
+        - {id: e16, date: "1991", kind: org_founded, actors: [ITA], target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """, "e16", 13, "organization TA already exists"),
+    "the treaty in force twice": ("""\
+        - {id: first, date: "1991", kind: treaty_in_force, target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        - {id: again, date: "1992", kind: treaty_in_force, target: TA, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+        """, "again", 14, "the treaty of TA is already in force or ended (in_force)"),
     "no source": ("""\
         - id: hearsay
           date: "1991"
