@@ -290,3 +290,18 @@ def test_leaving_the_state_system_and_returning_not_renewing_and_a_successor(lif
     after = life.at("1998-06-01")
     assert statuses(after) == {} and statuses(after, "TB") == {"FRA": "member"}
     assert after.organization("TA")["status"] == "dissolved"
+
+
+def test_a_forces_other_contributors_are_unknown_unless_its_source_lists_them_all(write_log, run):
+    """`contributors: complete` makes a force's list closed; without it `state` says the others are not stated."""
+    path = write_log("""\
+        - {id: ta-in-force, date: "1991", kind: treaty_in_force, target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        - {id: council, date: "1991-02", kind: body_created, target: TA.COUNCIL, payload: {name: Council, parent: TA}, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+        - {id: force-a, date: "1992", kind: force_formed, target: TA.FA, actors: [FRA], payload: {name: Force A, parent: TA.COUNCIL, contributors: complete}, sources: [{source: notes, line: 4, quote: q, gloss: g}]}
+        - {id: force-b, date: "1992", kind: force_formed, target: TA.FB, actors: [DEU], payload: {name: Force B, parent: TA.COUNCIL}, sources: [{source: notes, line: 5, quote: q, gloss: g}]}
+        """)
+    code, out, _ = run("state", "--log", path, "--at", "1992-12-31")
+    header = next(line for line in out.splitlines() if "contributors" in line).split("┃")
+    column = [c.strip() for c in header].index("contributors")
+    cells = {line.split("│")[1].strip(): line.split("│")[column].strip() for line in out.splitlines() if "TA.F" in line}
+    assert code == 0 and cells == {"TA.FA": "FRA", "TA.FB": "DEU; others not stated"}
