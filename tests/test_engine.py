@@ -305,3 +305,28 @@ def test_a_forces_other_contributors_are_unknown_unless_its_source_lists_them_al
     column = [c.strip() for c in header].index("contributors")
     cells = {line.split("│")[1].strip(): line.split("│")[column].strip() for line in out.splitlines() if "TA.F" in line}
     assert code == 0 and cells == {"TA.FA": "FRA", "TA.FB": "DEU; others not stated"}
+
+
+def test_a_charter_and_a_protocol_are_signed_then_in_force_and_a_renaming_adds_neither(write_log):
+    """The charter keeps its signatories when it enters into force (and renames TA); a renaming is no protocol."""
+    h = History.load(write_log("""\
+        - {id: ta-in-force, date: "1991-03-01", kind: treaty_in_force, target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        - {id: charter-signed, date: "1992-03-01", kind: charter_signed, actors: [FRA, DEU], target: TA, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+        - {id: charter-in-force, date: "1993-03-01", kind: charter_in_force, target: TA, payload: {name: Test Treaty Organization, short: TTO}, sources: [{source: notes, line: 4, quote: q, gloss: g}]}
+        - {id: renamed, date: "1994-03-01", kind: org_renamed, target: TA, payload: {name: Treaty Organization}, sources: [{source: notes, line: 5, quote: q, gloss: g}]}
+        - {id: p1-signed, date: "1995-03-01", kind: protocol_signed, actors: [FRA], target: TA, payload: {protocol: TA.P1, title: First Protocol}, sources: [{source: notes, line: 6, quote: q, gloss: g}]}
+        - {id: p1-in-force, date: "1996-03-01", kind: protocol_in_force, target: TA, payload: {protocol: TA.P1}, sources: [{source: notes, line: 7, quote: q, gloss: g}]}
+        """))
+
+    def seen(day):
+        state = h.at(day)
+        org = state.organization("TA")
+        return (org["name"], org["short"],
+                [(p["id"], p["title"], p["status"], sorted(p["signatories"])) for p in state.protocols()])
+
+    charter = ("TA.CHARTER", "TA.CHARTER")
+    assert seen("1992-06-01") == ("TA", "TA", [(*charter, "signed", ["DEU", "FRA"])])
+    assert seen("1993-06-01") == ("Test Treaty Organization", "TTO", [(*charter, "in_force", ["DEU", "FRA"])])
+    assert seen("1994-06-01") == ("Treaty Organization", "TTO", [(*charter, "in_force", ["DEU", "FRA"])])
+    assert seen("1996-06-01")[2] == [(*charter, "in_force", ["DEU", "FRA"]),
+                                     ("TA.P1", "First Protocol", "in_force", ["FRA"])]
