@@ -1,6 +1,7 @@
 """A bad log gets one line naming the file, the line and the event, and exit status 2."""
 
 import re
+import textwrap
 
 import pytest
 
@@ -254,3 +255,23 @@ def test_readmission_to_something_that_is_not_joinable_says_what_is_wrong(write_
                      "      sources: [{source: notes, line: 1, quote: q, gloss: g}]\n")
     code, _, err = run("validate", path)
     assert code == 2 and "event 'fra-returns-cmd'" in err and fragment in err, err
+
+
+def test_an_organization_the_log_founds_later_does_not_exist_before(tmp_path, run):
+    """TB is declared and founded in 1995: renaming it in 1993 is one line naming the event and TB's absence."""
+    (tmp_path / "notes.txt").write_text("q\nq\nq\n", encoding="utf-8")
+    path = tmp_path / "two.yaml"
+    path.write_text(textwrap.dedent("""\
+        orgsim_log: 2
+        id: two
+        organization: TA
+        entities: {organizations: {TA: {name: Test Alliance}, TB: {name: Second Body}}}
+        sources: {notes: {file: notes.txt}}
+        events:
+        - {id: ta-founded, date: "1990", kind: org_founded, actors: [FRA, DEU], target: TA, sources: [{source: notes, line: 1, quote: q, gloss: g}]}
+        - {id: tb-renamed, date: "1993", kind: org_renamed, target: TB, payload: {name: Early Name}, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        - {id: tb-founded, date: "1995", kind: org_founded, actors: [FRA], target: TB, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+        """), encoding="utf-8")
+    code, out, err = run("validate", str(path))
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert err.startswith(f"orgsim: error: {path}:8: event 'tb-renamed': ") and "organization TB does not exist on 1993" in err
