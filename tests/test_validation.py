@@ -135,6 +135,9 @@ BAD_EVENTS = {
     "founding an organization twice": ("""\
         - {id: e16, date: "1991", kind: org_founded, actors: [ITA], target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
         """, "e16", 13, "organization TA already exists"),
+    "readmission of a state that never joined": ("""\
+        - {id: e-readmit, date: "1991", kind: readmission, actors: [ITA], target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """, "e-readmit", 13, "ITA was never a member of TA before 1991: its status is none"),
     "the treaty in force twice": ("""\
         - {id: first, date: "1991", kind: treaty_in_force, target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
         - {id: again, date: "1992", kind: treaty_in_force, target: TA, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
