@@ -232,13 +232,27 @@ LIFE_LOG = textwrap.dedent("""\
     """)
 
 
-@pytest.fixture(scope="module")
-def life(tmp_path_factory):
-    """A log using each kind the bundled logs never use, one event a year, each dated to the day (1 March)."""
+class _ByReplay:
+    """A history whose states come from a full replay (`replay_to`), the index's reference, not the index."""
+
+    def __init__(self, history: History) -> None:
+        self.history = history
+
+    def at(self, day: str):
+        return self.history.replay_to(day)
+
+
+@pytest.fixture(scope="module", params=["index", "replay"])
+def life(request, tmp_path_factory):
+    """A log using each kind the bundled logs never use, one event a year, each dated to the day (1 March).
+
+    Answered by the index (`at`) and by a full replay (`replay_to`): each must give what the kinds mean.
+    """
     folder = tmp_path_factory.mktemp("life")
     (folder / "notes.txt").write_text("q\n" * 30, encoding="utf-8")
     (folder / "life.yaml").write_text(LIFE_LOG, encoding="utf-8")
-    return History.load(str(folder / "life.yaml"))
+    history = History.load(str(folder / "life.yaml"))
+    return history if request.param == "index" else _ByReplay(history)
 
 
 def test_side_statuses_begin_and_end(life):
@@ -330,3 +344,13 @@ def test_a_charter_and_a_protocol_are_signed_then_in_force_and_a_renaming_adds_n
     assert seen("1994-06-01") == ("Treaty Organization", "TTO", [(*charter, "in_force", ["DEU", "FRA"])])
     assert seen("1996-06-01")[2] == [(*charter, "in_force", ["DEU", "FRA"]),
                                      ("TA.P1", "First Protocol", "in_force", ["FRA"])]
+
+
+def test_a_treaty_enters_into_force_for_the_states_named_and_leaves_other_statuses_alone(write_log):
+    """In force for FRA only: FRA a member, DEU still a signatory, ITA (an observer since 1990-06) still an observer."""
+    h = History.load(write_log("""\
+        - {id: ita-observes, date: "1990-06", kind: observer_status, actors: [ITA], target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        - {id: in-force-fra, date: "1991", kind: treaty_in_force, actors: [FRA], target: TA, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+        """))
+    expected = {"FRA": "member", "DEU": "signatory", "ITA": "observer"}
+    assert statuses(h.at("1992-01-01")) == expected and statuses(h.replay_to("1992-01-01")) == expected

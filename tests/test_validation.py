@@ -138,6 +138,9 @@ BAD_EVENTS = {
     "readmission of a state that never joined": ("""\
         - {id: e-readmit, date: "1991", kind: readmission, actors: [ITA], target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
         """, "e-readmit", 13, "ITA was never a member of TA before 1991: its status is none"),
+    "a session of a body that does not exist": ("""\
+        - {id: e-session, date: "1991", kind: session, target: TA.BOARD, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """, "e-session", 13, "body TA.BOARD does not exist on 1991"),
     "the treaty in force twice": ("""\
         - {id: first, date: "1991", kind: treaty_in_force, target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
         - {id: again, date: "1992", kind: treaty_in_force, target: TA, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
@@ -278,3 +281,11 @@ def test_an_organization_the_log_founds_later_does_not_exist_before(tmp_path, ru
     code, out, err = run("validate", str(path))
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
     assert err.startswith(f"orgsim: error: {path}:8: event 'tb-renamed': ") and "organization TB does not exist on 1993" in err
+
+
+def test_a_session_of_the_organization_itself_needs_no_body(write_log, run):
+    """A session whose target is TA (not a body id like TA.COUNCIL) is valid as written."""
+    code, out, err = run("validate", write_log("""\
+        - {id: summit, date: "1991", kind: session, target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """))
+    assert code == 0 and out.startswith("ok:"), err
