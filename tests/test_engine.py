@@ -354,3 +354,19 @@ def test_a_treaty_enters_into_force_for_the_states_named_and_leaves_other_status
         """))
     expected = {"FRA": "member", "DEU": "signatory", "ITA": "observer"}
     assert statuses(h.at("1992-01-01")) == expected and statuses(h.replay_to("1992-01-01")) == expected
+
+
+def test_an_attestation_is_the_record_of_an_organization_the_log_does_not_follow(write_log):
+    """OT is declared, never founded: a 1995 source naming FRA and DEU as its members is what the log knows of it."""
+    path = write_log("""\
+        - {id: ot-members, date: "1995-03-01", kind: membership_attested, target: OT, payload: {members: [FRA, DEU], status: member}, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        """)
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace("{TA: {name: Test Alliance}}", "{TA: {name: Test Alliance}, OT: {name: Other Treaty}}"))
+    h = History.load(path)
+    for state in (h.at, h.replay_to):
+        assert state("1994-06-01").other_memberships() == []
+        assert [(m["org"], m["id"], m["status"]) for m in state("1995-06-01").other_memberships()] == [
+            ("OT", "DEU", "member"), ("OT", "FRA", "member")]
