@@ -370,3 +370,13 @@ def test_an_attestation_is_the_record_of_an_organization_the_log_does_not_follow
         assert state("1994-06-01").other_memberships() == []
         assert [(m["org"], m["id"], m["status"]) for m in state("1995-06-01").other_memberships()] == [
             ("OT", "DEU", "member"), ("OT", "FRA", "member")]
+
+
+def test_a_source_that_leaves_out_a_member_is_reported_naming_it(write_log):
+    """A source listing FRA alone as a signatory in 1995: the finding names DEU, whom the replay has and it omits."""
+    path = write_log("""\
+        - {id: short-list, date: "1995", kind: membership_attested, target: TA, payload: {members: [FRA], status: signatory}, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+        """)
+    (finding,) = History.load(path).validate().findings
+    assert finding.event == "short-list"
+    assert finding.message.endswith(" of TA on 1995: the replay has DEU but the source does not")
