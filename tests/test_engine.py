@@ -380,3 +380,16 @@ def test_a_source_that_leaves_out_a_member_is_reported_naming_it(write_log):
     (finding,) = History.load(path).validate().findings
     assert finding.event == "short-list"
     assert finding.message.endswith(" of TA on 1995: the replay has DEU but the source does not")
+
+
+def test_a_disbanded_force_takes_its_contributions_and_strength_with_it(write_log):
+    """`diff` across the disbanding lists the force, FRA's contribution and the strength as removed."""
+    h = History.load(write_log("""\
+        - {id: ta-in-force, date: "1991", kind: treaty_in_force, target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        - {id: council, date: "1991-02", kind: body_created, target: TA.COUNCIL, payload: {name: Council, parent: TA}, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+        - {id: force, date: "1992-03-01", kind: force_formed, target: TA.RRF, actors: [FRA], payload: {name: Force, parent: TA.COUNCIL, strength: 100}, sources: [{source: notes, line: 4, quote: q, gloss: g}]}
+        - {id: force-gone, date: "1995-03-01", kind: force_disbanded, target: TA.RRF, sources: [{source: notes, line: 5, quote: q, gloss: g}]}
+        """))
+    changes = {(c["category"], tuple(c["key"][1:]), c["change"]) for c in diff(h, "1994-06-01", "1995-06-01")["changes"]}
+    assert changes == {("force", ("TA.RRF",), "removed"), ("force contribution", ("TA.RRF", "FRA"), "removed"),
+                       ("force strength", ("TA.RRF",), "removed")}

@@ -141,6 +141,12 @@ BAD_EVENTS = {
     "a session of a body that does not exist": ("""\
         - {id: e-session, date: "1991", kind: session, target: TA.BOARD, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
         """, "e-session", 13, "body TA.BOARD does not exist on 1991"),
+    "a contribution by a state that is not a member": ("""\
+        - {id: in-force, date: "1991", kind: treaty_in_force, target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        - {id: council, date: "1991-02", kind: body_created, target: TA.COUNCIL, payload: {name: Council, parent: TA}, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+        - {id: force, date: "1992", kind: force_formed, target: TA.RRF, actors: [FRA], payload: {name: Force, parent: TA.COUNCIL}, sources: [{source: notes, line: 4, quote: q, gloss: g}]}
+        - {id: ita-helps, date: "1993", kind: force_contribution, actors: [ITA], target: TA.RRF, sources: [{source: notes, line: 5, quote: q, gloss: g}]}
+        """, "ita-helps", 16, "ITA is not a member of TA on 1993 (status none), so it cannot contribute to TA.RRF"),
     "the treaty in force twice": ("""\
         - {id: first, date: "1991", kind: treaty_in_force, target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
         - {id: again, date: "1992", kind: treaty_in_force, target: TA, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
