@@ -393,3 +393,26 @@ def test_a_disbanded_force_takes_its_contributions_and_strength_with_it(write_lo
     changes = {(c["category"], tuple(c["key"][1:]), c["change"]) for c in diff(h, "1994-06-01", "1995-06-01")["changes"]}
     assert changes == {("force", ("TA.RRF",), "removed"), ("force contribution", ("TA.RRF", "FRA"), "removed"),
                        ("force strength", ("TA.RRF",), "removed")}
+
+
+def test_a_dissolved_organization_keeps_its_name_and_one_the_log_never_founded_can_end(tmp_path):
+    """TA dissolved in 1996 is still 'Test Alliance' (TAL); OT, declared but never founded, is dissolved in 1995."""
+    (tmp_path / "notes.txt").write_text("q\nq\nq\n", encoding="utf-8")
+    path = tmp_path / "d.yaml"
+    path.write_text(textwrap.dedent("""\
+        orgsim_log: 2
+        id: d
+        organization: TA
+        entities: {organizations: {TA: {name: Test Alliance}, OT: {name: Other Treaty}}}
+        sources: {notes: {file: notes.txt}}
+        events:
+        - {id: ta-founded, date: "1990-03-01", kind: org_founded, actors: [FRA, DEU], target: TA, payload: {name: Test Alliance, short: TAL}, sources: [{source: notes, line: 1, quote: q, gloss: g}]}
+        - {id: ot-ends, date: "1995-03-01", kind: org_dissolved, target: OT, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        - {id: ta-ends, date: "1996-03-01", kind: org_dissolved, target: TA, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+        """), encoding="utf-8")
+    h = History.load(str(path))
+    for state in (h.at, h.replay_to):
+        ta, ot = (state("1997-06-01").organization(o) for o in ("TA", "OT"))
+        assert (ta["name"], ta["short"], ta["status"], ta["event"]) == ("Test Alliance", "TAL", "dissolved", "ta-ends")
+        assert (ot["status"], ot["event"]) == ("dissolved", "ot-ends")
+        assert statuses(state("1997-06-01")) == {}
