@@ -601,6 +601,34 @@ def test_verify_refuses_a_malformed_published_head_or_count(run, tmp_path, args,
     assert code == 2 and out == "" and err.strip().endswith(message) and len(err.strip().splitlines()) == 1
 
 
+def test_one_append_may_correct_and_retract_the_same_event(tmp_path, tiny_rows):
+    """A correction then a retraction of 'force' in one append are its versions 3 and 4; the chain verifies."""
+    from orgsim.events.store_verify import first_problem
+    from orgsim.events.store_view import load_any
+
+    path = str(tmp_path / "twice.sqlite")
+    with Store.create(path) as store:
+        store.restore(tiny_rows)
+        store.append([Entry("correction", "force", {**tiny_rows[-1].data, "note": "revised again"}),
+                      Entry("retraction", "force", {"note": "no such force"})], store.version)
+        rows = store.rows()
+    assert [(r.type, r.event_id, r.version) for r in rows[-2:]] == [("event", "force", 3), ("retraction", "force", 4)]
+    assert first_problem(rows) is None and "force" not in load_any(path).by_id
+
+
+def test_a_refused_restore_leaves_the_store_usable(tmp_path, tiny_rows):
+    """Restoring into a store that holds rows is refused; the same open store still appends afterwards."""
+    from orgsim.events.store import StoreError
+
+    path = str(tmp_path / "full.sqlite")
+    with Store.create(path) as store:
+        store.restore(tiny_rows)
+        with pytest.raises(StoreError, match="only into an empty store"):
+            store.restore(tiny_rows)
+        store.append([Entry("retraction", "sg", {})], store.version)
+        assert len(store.rows()) == len(tiny_rows) + 1
+
+
 # --- reports/panel.py: the COW state-year export ------------------------------------------------------------
 
 JULY_LOG = textwrap.dedent("""\
