@@ -89,6 +89,8 @@ def backtest(data: tuple[str, ...], fit_until: int, predict: str, rolling: bool,
     if figure:
         _calibration(result, figure)
     progress.done()
+    if figure:
+        say(f"wrote {figure}", err=fmt != "table")
     rows = _rounded(table.to_dict("records"))
     data_out = {"fit_until": fit_until, "predict": list(years), "data": list(data), "scores": rows,
                 "excluded": result.excluded, "fitted_beats": about_scores(table),
@@ -115,14 +117,15 @@ def backtest(data: tuple[str, ...], fit_until: int, predict: str, rolling: bool,
 
 
 def _calibration(result: Any, figure: str) -> None:
-    from orgsim.cli_figures import write_figure
     from orgsim.reports.calibration import calibration_figure
+    from orgsim.reports.style import SIZES
 
     test = result.test
     fig = calibration_figure(test["outcome"].to_numpy(), {m: test[m].to_numpy() for m in
                                                           ("fitted", "no network", "constant rate")},
                              f"Calibration, {result.predict[0]}-{result.predict[1]} (fit until {result.fit_until})")
-    write_figure(fig, figure, "column")
+    with atomic_output(figure) as tmp:
+        fig.savefig(tmp, dpi=SIZES["column"][1], format=os.path.splitext(figure)[1][1:])
 
 
 @cli.command(name="fit")

@@ -41,9 +41,12 @@ def rate_lines(plan) -> list[str]:
     """How each probability was set: an estimate prints its formula and numbers."""
     rates = plan.rates
     estimated = {e.what: e.describe() for e in rates.estimates}
-    lines = [f"absence = {rates.absence:g} per member and session",
-             estimated.get("withdrawal", f"withdrawal = {rates.withdrawal:g} per member and year (given)"),
-             estimated.get("accession", f"accession = {rates.accession:g} per candidate and year (given)"),
+    if plan.hazards is not None:
+        moves = [f"withdrawal and accession: {plan.hazards.describe()}"]
+    else:
+        moves = [estimated.get("withdrawal", f"withdrawal = {rates.withdrawal:g} per member and year (given)"),
+                 estimated.get("accession", f"accession = {rates.accession:g} per candidate and year (given)")]
+    lines = [f"absence = {rates.absence:g} per member and session", *moves,
              f"request = {rates.request:g} per member and year"]
     if plan.candidates:
         lines.append(f"candidates: {', '.join(plan.candidates)}")

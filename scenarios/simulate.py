@@ -129,6 +129,7 @@ class Run:
         self.tally: Counter = Counter()
         self._ids = set(plan.log.by_id)
         self.outcome = Outcome.empty(plan)
+        self.hazards = plan.hazards.start(self.streams) if plan.hazards is not None else None
         observe(self, 0)
 
     # --- the clock and the state ---
@@ -161,6 +162,10 @@ class Run:
     def status(self, state: str) -> str | None:
         """A state's status in the organization now."""
         return self.state.value(("member", self.plan.org, state))
+
+    def members(self) -> list[str]:
+        """The organization's full members now."""
+        return sorted(k[2] for k in self.state.children("member", self.plan.org) if self.state.value(k) == "member")
 
     def attendees(self, body: str) -> list[str]:
         """Who sits in a body: its own members if it has any, else the organization's members."""
@@ -214,7 +219,8 @@ class Run:
         env.process(rule_process(self))
         for body in plan.meeting_bodies:
             env.process(calendar(self, body))
-        acts = [a for a in YEARLY_ACTS if getattr(plan.rates, a) > 0]
+        fitted = ("withdrawal", "accession") if plan.hazards is not None else ()
+        acts = [a for a in YEARLY_ACTS if getattr(plan.rates, a) > 0 or a in fitted]
         for state in plan.states if acts else ():
             env.process(member_state(self, state, acts))
         env.process(observer(self))
