@@ -53,7 +53,8 @@ def _rounded(rows: list[dict]) -> list[dict]:
 @click.option("--fit-until", "fit_until", type=int, required=True, metavar="YEAR",
               help="Fit on changes up to this year (the year the change is coded in).")
 @click.option("--predict", "predict", required=True, metavar="YEARS", help="Years to predict, e.g. 1990-2014.")
-@click.option("--rolling", is_flag=True, help="Also cut every decade before --fit-until (rolling origin).")
+@click.option("--rolling", is_flag=True, help="Also cut every decade before --fit-until, back to the first with 30 "
+              "changes of each kind to learn from; each cut predicts the ten years after it (rolling origin).")
 @click.option("--figure", "figure", default=None, metavar="FILE",
               help="Write the calibration figure (.png, .svg or .pdf).")
 @force_option
@@ -65,7 +66,7 @@ def backtest(data: tuple[str, ...], fit_until: int, predict: str, rolling: bool,
     Scored beside three baselines of the same run: the model without network covariates,
     a constant rate per organization (today's future-2030), and persistence (no change).
     """
-    from orgsim.scenarios.backtest import about_scores, rolling as rolling_origin, run_backtest
+    from orgsim.scenarios.backtest import about_scores, decade_cuts, rolling as rolling_origin, run_backtest
 
     years = _years(predict)
     if years[0] <= fit_until:
@@ -83,7 +84,7 @@ def backtest(data: tuple[str, ...], fit_until: int, predict: str, rolling: bool,
     table = result.table()
     roll = None
     if rolling:
-        cuts = list(range(fit_until - 10 * ((fit_until - int(panel.rows["year"].min())) // 10 - 1), fit_until, 10))
+        cuts = [*decade_cuts(panel, fit_until), fit_until]
         progress.step(f"rolling origin: {len(cuts)} more cuts")
         roll = rolling_origin(panel, cuts)
     if figure:
@@ -138,6 +139,7 @@ def _calibration(result: Any, figure: str) -> None:
 @format_option
 def fit_command(data: tuple[str, ...], until: int | None, covariates: str, output: str | None, fmt: str) -> None:
     """Fit hazards of accession, readmission and exit; print the coefficients, clustered by organization."""
+    from orgsim.scenarios.hazard_data import describe_paths
     from orgsim.scenarios.hazard_fit import fit
     from orgsim.scenarios.hazard_panel import BASIC, COVARIATES
 
@@ -147,7 +149,7 @@ def fit_command(data: tuple[str, ...], until: int | None, covariates: str, outpu
     progress.step("fitting")
     try:
         model = fit(panel, BASIC if covariates == "basic" else COVARIATES, until,
-                    about={"data": [os.path.basename(d.rstrip("/")) for d in data]})
+                    about={"data": describe_paths(data)})
     except ValueError as exc:
         raise UserError(f"--data {' '.join(data)}: {exc}") from None
     progress.done()

@@ -141,6 +141,20 @@ def run_backtest(panel: Panel, fit_until: int, predict: tuple[int, int]) -> Back
     return Backtest(fit_until, predict, test, {"fitted": fitted, "no network": basic}, dict(panel.excluded))
 
 
+def decade_cuts(panel: Panel, fit_until: int, min_changes: int = 30) -> list[int]:
+    """Cuts every ten years before ``fit_until``, back to the first with ``min_changes`` of each kind to learn from."""
+    rows = panel.rows
+    cuts = []
+    c = fit_until - 10
+    while True:
+        counts = rows[rows["year"] <= c].groupby("kind")["outcome"].sum()
+        if len(counts) < len(KINDS) or counts.min() < min_changes:
+            break
+        cuts.append(c)
+        c -= 10
+    return sorted(cuts)
+
+
 def rolling(panel: Panel, cuts: list[int], horizon: int = 10) -> pd.DataFrame:
     """Rolling origin: one backtest per cut, each predicting the ``horizon`` years after it; the tables stacked."""
     last = int(panel.rows["year"].max())

@@ -15,7 +15,6 @@ size and each region's share are counted from the run's members.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from statistics import NormalDist
 from typing import Any, Mapping
@@ -47,11 +46,11 @@ def load_model(path: str, scenario: str, line: int = 0) -> HazardModel:
 
 def fit_from(paths: tuple[str, ...], scenario: str, line: int = 0) -> HazardModel:
     """A model fitted on the fly (basic covariates) from the named logs or data."""
-    from .hazard_data import histories_of
+    from .hazard_data import describe_paths, histories_of
     from .hazard_panel import panel_of
 
     try:
-        return fit(panel_of(histories_of(paths)), BASIC, about={"data": [os.path.basename(p) for p in paths]})
+        return fit(panel_of(histories_of(paths)), BASIC, about={"data": describe_paths(paths)})
     except ValueError as exc:
         raise InputError(f"stochastic.fit: {exc}", scenario, line) from None
 
@@ -85,6 +84,7 @@ class FittedHazards:
     since: Mapping[str, int]  # the year each state's current status (in or out of full membership) began
     ever: frozenset[str]  # states that were full members before the fork
     regions: Mapping[str, int]
+    defence_pact: bool = False  # a defence rule in force at the fork
 
     def describe(self) -> str:
         """One line: where the hazards come from and how a run uses them."""
@@ -126,7 +126,7 @@ class RunHazards:
                   "org_age": np.log1p(max(0, f.org_age + year - f.fork_year)),
                   "org_size": np.log1p(len(members)),
                   "other_status": float(status in ("associate", "observer")),
-                  "region_share": same / max(len(others), 1)}
+                  "region_share": same / max(len(others), 1), "defence_pact": float(f.defence_pact)}
         x = np.array([values[c] for c in fit_.names[1:]])
         return float(fit_.predict(x[None, :], self.params[kind])[0])
 
@@ -163,8 +163,9 @@ def fitted_hazards(model: HazardModel, source: str, history: History, org: str, 
         while start > 0 and col[start - 1] in (0, 1, 2, 3) and (col[start - 1] == FULL) == full[t]:
             start -= 1
         since[s] = int(grid.years[start])
+    pact = bool(grid.pact[o, t]) if grid.pact is not None else False
     return FittedHazards(model, source, fork_year, max(age, 0), since, frozenset(ever),
-                         {s: region_of(_ccode(s)) for s in states})
+                         {s: region_of(_ccode(s)) for s in states}, pact)
 
 
 def kind_of(act: str, status: str | None, ever: bool) -> str:

@@ -51,3 +51,17 @@ def histories_of(paths: Iterable[str], step: Callable[[str], None] = lambda _s: 
         step(f"reading {path}")
         out += [History(log) for log in logs_of(path)]
     return out
+
+
+def describe_paths(paths: Iterable[str]) -> list[str]:
+    """What each path is, in words a reader can cite: the dataset and its file, or the log's file."""
+    out = []
+    for path in paths:
+        name = os.path.basename(path.rstrip("/"))
+        if os.path.isdir(path):
+            out.append(f"ATOP 5.1 ({name})")
+        elif path.lower().endswith(".csv"):
+            out.append(f"COW IGO v3 ({name})")
+        else:
+            out.append(name)
+    return out

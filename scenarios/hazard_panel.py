@@ -26,6 +26,10 @@ Covariates, each with its reason (the model cannot use what the grid cannot say)
 - ``region_share``: the share of the other full members in the state's region (COW code
   ranges: Americas 2–165, Europe 200–399, Africa 400–626, Middle East 630–698, Asia and
   Oceania 700–999); organizations are mostly regional.
+- ``defence_pact``: 1 when the organization has a defence rule in force that year (a rule
+  of type ``mutual_defence`` or ``defence``: ATOP's defence provision, the CSTO's article 4);
+  the organization's type, where the data codes it. COW IGO v3 codes no type, so on COW
+  alone it never varies and the fit leaves it out.
 - network covariates (they need the other organizations of the data):
   ``comembership`` (log 1+the mean number of other organizations the state shares with
   each current member), ``memberships`` (log 1+the other organizations the state is a full
@@ -37,7 +41,7 @@ Everything is computed in arrays over the whole grid, year by year, never per ev
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -46,7 +50,8 @@ from orgsim.engine.history import History
 from orgsim.engine.year_codes import NOT_IN_EXISTENCE, UNKNOWN, cow_organizations, cow_state_year_frame
 
 KINDS = ("accession", "readmission", "exit")
-BASIC = ("years_in_status", "org_age", "org_size", "other_status", "region_share")
+BASIC = ("years_in_status", "org_age", "org_size", "other_status", "region_share", "defence_pact")
+DEFENCE_TYPES = frozenset({"mutual_defence", "defence"})
 NETWORK = ("comembership", "memberships", "prior_exits")
 COVARIATES = BASIC + NETWORK
 #: COW code ranges of the regions (the COW state system's own numbering).
@@ -73,6 +78,22 @@ class YearGrid:
     ccodes: np.ndarray
     years: np.ndarray
     codes: np.ndarray
+    pact: np.ndarray | None = None  # bool [org, year]: a defence rule in force in some part of the year
+
+
+def defence_years(history: History, orgs: list[str], years: np.ndarray) -> np.ndarray:
+    """[org, year]: whether the organization has a defence rule in force in some part of each year."""
+    import datetime as dt
+
+    out = np.zeros((len(orgs), len(years)), dtype=bool)
+    where = {o: i for i, o in enumerate(orgs)}
+    jan = np.array([dt.date(int(y), 1, 1).toordinal() for y in years] + [dt.date(int(years[-1]) + 1, 1, 1).toordinal()])
+    for fact, start, end, _ender in history.index.intervals("rule"):
+        value = fact.value if isinstance(fact.value, Mapping) else {}
+        i = where.get(value.get("org"))
+        if i is not None and (value.get("params") or {}).get("type") in DEFENCE_TYPES:
+            out[i] |= (start < jan[1:]) & (end > jan[:-1])
+    return out
 
 
 def year_grid(histories: Iterable[History]) -> YearGrid:
@@ -83,20 +104,23 @@ def year_grid(histories: Iterable[History]) -> YearGrid:
         ids = [o for o, _c in cow_organizations(h)]
         prefix = f"{h.log.id}/" if h.log.id else ""
         names += [prefix + o for o in ids]
-        frames.append((f, ids))
+        frames.append((f, ids, h))
     if not frames:
         raise ValueError("no history to learn from")
-    ccodes = np.unique(np.concatenate([f["ccode"].to_numpy() for f, _ in frames]))
-    years = np.arange(min(int(f["year"].min()) for f, _ in frames), max(int(f["year"].max()) for f, _ in frames) + 1)
+    ccodes = np.unique(np.concatenate([f["ccode"].to_numpy() for f, _, _ in frames]))
+    years = np.arange(min(int(f["year"].min()) for f, _, _ in frames),
+                      max(int(f["year"].max()) for f, _, _ in frames) + 1)
     codes = np.full((len(names), len(years), len(ccodes)), NOT_IN_EXISTENCE, dtype=np.int8)
+    pact = np.zeros((len(names), len(years)), dtype=bool)
     k = 0
-    for f, ids in frames:
+    for f, ids, h in frames:
+        pact[k:k + len(ids)] = defence_years(h, ids, years)
         yi = f["year"].to_numpy() - years[0]
         si = np.searchsorted(ccodes, f["ccode"].to_numpy())
         values = f.iloc[:, 3:].to_numpy(dtype=np.int8)
         codes[k:k + len(ids), yi, si] = values.T
         k += len(ids)
-    return YearGrid(names, ccodes, years, codes)
+    return YearGrid(names, ccodes, years, codes, pact)
 
 
 def _runs(flag: np.ndarray, valid: np.ndarray) -> np.ndarray:
@@ -125,7 +149,7 @@ class Panel:
 
 
 def covariates_at(codes: np.ndarray, t: int, runs: np.ndarray, age: np.ndarray, exits_before: np.ndarray,
-                  region: np.ndarray) -> dict[str, np.ndarray]:
+                  region: np.ndarray, pact: np.ndarray) -> dict[str, np.ndarray]:
     """Every covariate of every (organization, state) cell in year index ``t``, as [org, state] arrays."""
     a = codes[:, t, :]
     m = (a == FULL).astype(np.float64)
@@ -143,6 +167,7 @@ def covariates_at(codes: np.ndarray, t: int, runs: np.ndarray, age: np.ndarray, 
         "org_size": np.log1p(np.broadcast_to(size, a.shape)),
         "other_status": np.isin(a, (2, 3)).astype(np.float64),
         "region_share": np.clip(same_region, 0, None) / others,
+        "defence_pact": np.broadcast_to(pact[:, t, None], a.shape).astype(np.float64),
         "comembership": np.log1p(np.clip(comemb, 0, None)),
         "memberships": np.log1p(np.broadcast_to(m.sum(axis=0)[None, :], a.shape) - m),
         "prior_exits": np.log1p(np.broadcast_to(exits_before[t][None, :], a.shape).astype(np.float64)),
@@ -162,6 +187,7 @@ def build_panel(grid: YearGrid) -> Panel:
     exits_by_year = left.sum(axis=0)  # [year-1, state]
     exits_before = np.vstack([np.zeros((1, codes.shape[2]), np.int64), np.cumsum(exits_by_year, axis=0)])
     region = np.array([region_of(int(c)) for c in grid.ccodes])
+    pact = grid.pact if grid.pact is not None else np.zeros(codes.shape[:2], dtype=bool)
     parts, excluded = [], {"unknown at t or t+1 (-9)": 0, "organization ended or state left the system at t+1 (-1)": 0}
     for t in range(len(grid.years) - 1):
         a, b = codes[:, t, :], codes[:, t + 1, :]
@@ -176,7 +202,7 @@ def build_panel(grid: YearGrid) -> Panel:
         was_full = full[o_ix, t, s_ix]
         kind = np.where(was_full, 2, np.where(ever[o_ix, t, s_ix], 1, 0)).astype(np.int8)
         outcome = np.where(was_full, ~full[o_ix, t + 1, s_ix], full[o_ix, t + 1, s_ix])
-        cov = covariates_at(codes, t, runs, age, exits_before, region)
+        cov = covariates_at(codes, t, runs, age, exits_before, region, pact)
         part = {"org": o_ix.astype(np.int32), "ccode": grid.ccodes[s_ix].astype(np.int32),
                 "year": np.full(len(o_ix), grid.years[t + 1], np.int32), "kind": kind,
                 "outcome": outcome.astype(np.int8)}
