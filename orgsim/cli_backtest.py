@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from orgsim.cli import UserError, cli, format_option
+from orgsim.cli_group import UserError, cli, format_option
 from orgsim.reports.files import atomic_output
 
 from . import progress

@@ -8,7 +8,7 @@ import os
 
 import click
 
-from orgsim.cli import UserError, cli, format_option, log_options
+from orgsim.cli_group import UserError, cli, format_option, log_options
 from orgsim.output import counted, emit, force_option, say, to_json
 from orgsim.reports.files import atomic_output
 
@@ -143,7 +143,8 @@ def _compare_two(file: str, other: str, runs: str | None, seed: str, fmt: str) -
 
 
 def _write_comparison(branch, result: dict, out_dir: str) -> None:
-    from orgsim.reports.figures import comparison_figure, timeline_figure
+    from orgsim.reports.figures import comparison_figure
+    from orgsim.reports.timeline import timeline_figure
 
     try:
         os.makedirs(out_dir, exist_ok=True)

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from orgsim.cli import UserError
+from orgsim.cli_group import UserError
 from orgsim.cli_scenario import scenario
 from orgsim.output import FORMATS, counted, force_option, print_table, raw_csv_option, say, to_json
 

@@ -29,7 +29,8 @@ import numpy as np
 from orgsim.events.errors import InputError
 
 from .plan import TALLIES, Plan, iso
-from .simulate import Outcome, run_once
+from .run import Outcome
+from .simulate import run_once
 
 #: Percentiles of the member count reported for each date.
 PERCENTILES = (5, 25, 50, 75, 95)

@@ -39,7 +39,7 @@ def logs_of(path: str) -> list[Log]:
         from orgsim.events.importers.cow_events import cow_logs
 
         return _parsed(cow_logs(read_cow(path)), path)
-    from orgsim.events.store_view import load_any
+    from orgsim.events.load import load_any
 
     return [load_any(path)]
 

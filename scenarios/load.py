@@ -24,7 +24,7 @@ from orgsim.events.dates import DateError, parse_date
 from orgsim.events.errors import InputError
 from orgsim.events.model import Log
 from orgsim.events.parse import EVENT_FIELDS, ID_RE, event_for_log
-from orgsim.events.store_view import load_any
+from orgsim.events.load import load_any
 from orgsim.events.vocabulary import KINDS
 from orgsim.events.yamlio import LINE_KEY, load_yaml_file
 

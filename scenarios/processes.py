@@ -1,8 +1,8 @@
-"""The simulation's SimPy processes, one function each (started by :meth:`Run.execute`)."""
+"""The simulation's SimPy processes, one function each (started by ``simulate.execute``)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import Callable, Iterator
 
 import simpy
 
@@ -10,15 +10,10 @@ from orgsim.engine.apply import Unmet, apply_event
 from orgsim.events.model import Event
 
 from .hazards import AT_RISK_OF_EXIT, IN
-from .rules import decision_adopted, force_use_allowed
-
 from .fitted import kind_of
 from .plan import DEFAULT_MODE, PHASE_ACT, PHASE_LOG, PHASE_OBSERVE, days_in, first_day, year_of
-
-
-
-if TYPE_CHECKING:
-    from .simulate import Run
+from .rules import decision_adopted, force_use_allowed
+from .run import Run
 
 
 # --- the processes -------------------------------------------------------------------
