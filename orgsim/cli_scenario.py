@@ -111,7 +111,7 @@ def compare_scenario(file: str, other: str | None, at: str | None, runs: str | N
 
 
 def _compare_two(file: str, other: str, runs: str | None, seed: str, fmt: str) -> None:
-    from orgsim.cli_simulate import MAX_RUNS, whole_number
+    from orgsim.cli_group import MAX_RUNS, whole_number
     from orgsim.scenarios.ensemble import run_ensemble
     from orgsim.scenarios.ensemble_compare import compare_ensembles
     from orgsim.scenarios.load import load_scenario

@@ -7,24 +7,12 @@ import sys
 
 import click
 
-from orgsim.cli_group import UserError
+from orgsim.cli_group import MAX_RUNS, UserError, whole_number
 from orgsim.cli_scenario import scenario
 from orgsim.output import FORMATS, counted, force_option, print_table, raw_csv_option, say, to_json
 
-MAX_RUNS = 1_000_000
 MAX_WORKERS = 512
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
-
-
-def whole_number(option: str, value: str | None, low: int, high: int) -> int:
-    """Parse a whole-number option, or fail with one line."""
-    try:
-        number = int(str(value), 10)
-    except ValueError:
-        number = None
-    if number is None or not low <= number <= high:
-        raise UserError(f"{option} {value!r}: give a whole number from {low} to {high}")
-    return number
 
 
 def check_output(path: str) -> None:
