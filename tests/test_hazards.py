@@ -227,3 +227,30 @@ def test_the_bundled_model_is_what_the_data_gives(cow_panel):
         assert fresh.fits[kind].names == bundled.fits[kind].names
         assert np.allclose(fresh.fits[kind].params, bundled.fits[kind].params, rtol=1e-6, atol=1e-8)
         assert fresh.fits[kind].rows == bundled.fits[kind].rows
+
+
+def test_fit_saves_a_model_a_scenario_can_use(synthetic, run, tmp_path):
+    """`orgsim fit --covariates basic -o` writes a model; a scenario names it, and one fitted on the fly agrees."""
+    path = synthetic[0]
+    model = tmp_path / "m.json"
+    code, out, err = run("fit", "--data", path, "--covariates", "basic", "-o", str(model), "--format", "json")
+    assert code == 0, err
+    printed = json.loads(out)
+    assert {r["kind"] for r in printed["coefficients"]} == set(KINDS)
+    assert printed["about"]["data"] == ["COW IGO v3 (synthetic_state_year.csv)"]
+    saved = HazardModel.from_json(model.read_text(encoding="utf-8"))
+    results = []
+    for stochastic in ("  model: fitted\n  hazards: m.json\n", f"  model: fitted\n  fit: [{path}]\n"):
+        scenario = _scenario(tmp_path, stochastic + "  start: '2019-05-01'\n  until: '2024-12-31'\n"
+                                                  "  candidates: [UZB, AZE]\n")
+        code, out, err = run("scenario", "run", scenario, "--runs", "5", "--seed", "1", "--format", "json")
+        assert code == 0, err
+        results.append(json.loads(out))
+    assert results[0]["members"] == results[1]["members"]  # the same data gives the same hazards either way
+    assert saved.fits["exit"].rows > 1000
+
+
+def test_fit_refuses_a_model_file_that_is_not_json(synthetic, run, tmp_path):
+    """-o must name a .json file; nothing is written."""
+    code, _out, err = run("fit", "--data", synthetic[0], "-o", str(tmp_path / "m.yaml"))
+    assert code == 2 and "a model is saved as .json" in err and not list(tmp_path.iterdir())
