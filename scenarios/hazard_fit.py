@@ -114,9 +114,25 @@ class HazardModel:
         if unknown or set(fits) - set(KINDS):
             raise ValueError(f"{path}: unknown covariate or kind {sorted(unknown | (set(fits) - set(KINDS)))[0]!r}")
         for f in fits.values():
-            if f.names[0] != "const" or set(f.names[1:]) - set(covariates) or f.cov.shape != (len(f.names), len(f.names)):
+            n = len(f.names)
+            if f.names[0] != "const" or set(f.names[1:]) - set(covariates) or f.cov.shape != (n, n) \
+                    or f.params.shape != (n,):
                 raise ValueError(f"{path}: the {f.kind} fit's terms do not match its covariates")
+            if not (np.all(np.isfinite(f.params)) and np.all(np.isfinite(f.cov)) and _positive_definite(f.cov)):
+                raise ValueError(f"{path}: the {f.kind} fit's coefficients or covariance are not finite and "
+                                 f"positive definite, so no run could draw from them")
         return cls(covariates, fits, d.get("about") or {})
+
+
+def _positive_definite(cov: np.ndarray) -> bool:
+    """Whether a covariance can be drawn from (symmetric, Cholesky succeeds with the draw's own jitter)."""
+    if not np.allclose(cov, cov.T):
+        return False
+    try:
+        np.linalg.cholesky(cov + 1e-12 * np.eye(len(cov)))
+    except np.linalg.LinAlgError:
+        return False
+    return True
 
 
 def design(rows: pd.DataFrame, covariates: Iterable[str]) -> np.ndarray:

@@ -254,3 +254,19 @@ def test_fit_refuses_a_model_file_that_is_not_json(synthetic, run, tmp_path):
     """-o must name a .json file; nothing is written."""
     code, _out, err = run("fit", "--data", synthetic[0], "-o", str(tmp_path / "m.yaml"))
     assert code == 2 and "a model is saved as .json" in err and not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("damage", ["nan", "not_positive", "short"])
+def test_a_damaged_model_is_refused_before_any_run(tmp_path, run, damage):
+    """A covariance no run could draw from, a NaN or a missing coefficient: one line naming the file."""
+    model = json.loads(open(MODEL, encoding="utf-8").read())
+    fit_ = model["fits"][0]
+    if damage == "nan":
+        fit_["params"][1] = float("nan")
+    elif damage == "not_positive":
+        fit_["cov"][0][0] = -1.0
+    else:
+        fit_["params"] = fit_["params"][:-1]
+    (tmp_path / "m.json").write_text(json.dumps(model), encoding="utf-8")
+    code, _out, err = run("scenario", "run", _scenario(tmp_path, "  model: fitted\n  hazards: m.json\n"), "--runs", "2")
+    assert code == 2 and "m.json" in err and len(err.strip().splitlines()) == 1, err
