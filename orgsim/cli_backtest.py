@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from typing import Any
 
 import click
@@ -75,18 +76,24 @@ def backtest(data: tuple[str, ...], fit_until: int, predict: str, rolling: bool,
         from orgsim.cli_figures import check_figure_path
 
         check_figure_path(figure)
+    clock = [time.perf_counter()]
     panel = _panel(data)
+    clock.append(time.perf_counter())
     progress.step(f"fitting on changes up to {fit_until} and predicting {years[0]}-{years[1]}")
     try:
         result = run_backtest(panel, fit_until, years)
     except ValueError as exc:
         raise UserError(f"--fit-until {fit_until} --predict {predict}: {exc}") from None
     table = result.table()
+    clock.append(time.perf_counter())
     roll = None
     if rolling:
         cuts = [*decade_cuts(panel, fit_until), fit_until]
         progress.step(f"rolling origin: {len(cuts)} more cuts")
         roll = rolling_origin(panel, cuts)
+    clock.append(time.perf_counter())
+    seconds = {"reading and rows at risk": clock[1] - clock[0], "fitting, predicting, scoring": clock[2] - clock[1],
+               "rolling origin": clock[3] - clock[2] if rolling else None, "rows at risk": int(len(panel.rows))}
     if figure:
         _calibration(result, figure)
     progress.done()
@@ -95,7 +102,8 @@ def backtest(data: tuple[str, ...], fit_until: int, predict: str, rolling: bool,
     rows = _rounded(table.to_dict("records"))
     data_out = {"fit_until": fit_until, "predict": list(years), "data": list(data), "scores": rows,
                 "excluded": result.excluded, "fitted_beats": about_scores(table),
-                "coefficients": _rounded(result.models["fitted"].summary().to_dict("records"))}
+                "coefficients": _rounded(result.models["fitted"].summary().to_dict("records")),
+                "timings": {k: (round(v, 1) if isinstance(v, float) else v) for k, v in seconds.items()}}
     if roll is not None:
         data_out["rolling"] = _rounded(roll.to_dict("records"))
     if fmt == "json":
@@ -110,6 +118,7 @@ def backtest(data: tuple[str, ...], fit_until: int, predict: str, rolling: bool,
         verdict = "lower" if d["fitted_better"] else "NOT lower"
         say(f"fitted log-loss {table[(table.rows_of == 'all') & (table.model == 'fitted')].log_loss.iloc[0]:.5f} is "
             f"{verdict} than {name}'s {d['log_loss']:.5f}")
+    say("seconds: " + "; ".join(f"{k} {v}" for k, v in data_out["timings"].items() if v is not None))
     say("left out (the data does not know): " + "; ".join(f"{k}: {v:,}" for k, v in result.excluded.items()))
     if roll is not None:
         emit(_rounded(roll[roll.rows_of == "all"].to_dict("records")), ["cut", "model", "rows", "changes",
