@@ -118,7 +118,9 @@ def backtest(data: tuple[str, ...], fit_until: int, predict: str, rolling: bool,
         verdict = "lower" if d["fitted_better"] else "NOT lower"
         say(f"fitted log-loss {table[(table.rows_of == 'all') & (table.model == 'fitted')].log_loss.iloc[0]:.5f} is "
             f"{verdict} than {name}'s {d['log_loss']:.5f}")
-    say("seconds: " + "; ".join(f"{k} {v}" for k, v in data_out["timings"].items() if v is not None))
+    t = data_out["timings"]
+    say(f"{t['rows at risk']:,} rows at risk; seconds: " + "; ".join(
+        f"{k} {v}" for k, v in t.items() if v is not None and k != "rows at risk"))
     say("left out (the data does not know): " + "; ".join(f"{k}: {v:,}" for k, v in result.excluded.items()))
     if roll is not None:
         emit(_rounded(roll[roll.rows_of == "all"].to_dict("records")), ["cut", "model", "rows", "changes",
