@@ -315,7 +315,7 @@ def kinds() -> None:
 
 
 # Command modules register themselves on `cli` (one module per area, so they stay small).
-from orgsim import (cli_export, cli_figures, cli_import, cli_new, cli_report, cli_scenario,  # noqa: E402,F401
+from orgsim import (cli_backtest, cli_export, cli_figures, cli_import, cli_new, cli_report, cli_scenario,  # noqa: E402,F401
                     cli_simulate, cli_store, cli_synth)
 
 

@@ -116,3 +116,18 @@ def format_option(fn: Callable) -> Callable:
 @click.version_option(package_name="orgsim")
 def cli() -> None:
     """orgsim: replay an organization's event log to any date, and see where its sources disagree."""
+
+
+#: The most runs an ensemble may be asked for (``scenario run``, ``scenario compare A B``).
+MAX_RUNS = 1_000_000
+
+
+def whole_number(option: str, value: str | None, low: int, high: int) -> int:
+    """Parse a whole-number option, or fail with one line."""
+    try:
+        number = int(str(value), 10)
+    except ValueError:
+        number = None
+    if number is None or not low <= number <= high:
+        raise UserError(f"{option} {value!r}: give a whole number from {low} to {high}")
+    return number

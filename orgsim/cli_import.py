@@ -28,6 +28,13 @@ def wants_folder(output: str | None) -> bool:
     return output is not None and (os.path.isdir(output) or output.endswith(("/", os.sep)))
 
 
+def check_log_output(output: str | None) -> None:
+    """Refuse, before any data is read, a file target that is not named .yaml or .yml (the logs are YAML)."""
+    if output is not None and not wants_folder(output) and not output.lower().endswith((".yaml", ".yml")):
+        raise UserError(f"-o {output}: an imported log is written as YAML; name the file .yaml or .yml "
+                        f"(or give a folder for one log per organization)")
+
+
 def write_logs(logs: Logs, output: str | None) -> None:
     """Write the logs to standard output, one file, or one file each in a folder (each file whole or not at all)."""
     if output is None:
@@ -78,6 +85,7 @@ def cow_igo(file: str, orgs: tuple[str, ...], names: str | None, output: str | N
     from orgsim.events.importers.cow import read_cow
     from orgsim.events.importers.cow_events import cow_logs
 
+    check_log_output(output)
     progress.step(f"reading {file}")
     grid = read_cow(file, list(orgs) or None, names)
     progress.step("making and checking the events")
@@ -98,6 +106,7 @@ def atop(folder: str, atopids: tuple[int, ...], output: str | None) -> None:
     from orgsim.events.importers.atop import FILE as ATOP_FILE
     from orgsim.events.importers.atop import atop_logs, read_atop
 
+    check_log_output(output)
     progress.step(f"reading {folder}")
     spells = read_atop(folder, list(atopids) or None)
     path = os.path.join(folder, ATOP_FILE) if os.path.isdir(folder) else folder

@@ -234,6 +234,9 @@ class Ensemble:
             "rates": {"absence": rates.absence, "withdrawal": rates.withdrawal, "accession": rates.accession,
                       "request": rates.request},
             "estimates": [e.to_dict() for e in rates.estimates],
+            "hazards": None if self.plan.hazards is None else {
+                "model": "fitted", "source": self.plan.hazards.source, "covariates": list(
+                    self.plan.hazards.model.covariates), "about": self.plan.hazards.model.about},
             "members": records(self.members_frame()), "membership": records(self.membership_frame()),
             "bodies": records(self.bodies_frame()), "forces": records(self.forces_frame()),
             "tallies_mean": {k: float(v) for k, v in self.tallies_frame().mean().items()},

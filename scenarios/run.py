@@ -98,6 +98,7 @@ class Run:
         self.tally: Counter = Counter()
         self._ids = set(plan.log.by_id)
         self.outcome = Outcome.empty(plan)
+        self.hazards = plan.hazards.start(self.streams) if plan.hazards is not None else None
 
     # --- the clock and the state ---
     def wait(self, day: int, phase: float) -> simpy.Timeout:
@@ -129,6 +130,10 @@ class Run:
     def status(self, state: str) -> str | None:
         """A state's status in the organization now."""
         return self.state.value(("member", self.plan.org, state))
+
+    def members(self) -> list[str]:
+        """The organization's full members now."""
+        return sorted(k[2] for k in self.state.children("member", self.plan.org) if self.state.value(k) == "member")
 
     def attendees(self, body: str) -> list[str]:
         """Who sits in a body: its own members if it has any, else the organization's members."""

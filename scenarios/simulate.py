@@ -76,7 +76,8 @@ def execute(run: Run) -> Run:
     env.process(rule_process(run))
     for body in plan.meeting_bodies:
         env.process(calendar(run, body))
-    acts = [a for a in YEARLY_ACTS if getattr(plan.rates, a) > 0]
+    fitted = ("withdrawal", "accession") if plan.hazards is not None else ()
+    acts = [a for a in YEARLY_ACTS if getattr(plan.rates, a) > 0 or a in fitted]
     for state in plan.states if acts else ():
         env.process(member_state(run, state, acts))
     env.process(observer(run))

@@ -44,7 +44,7 @@ MODULES: dict[str, tuple[str, list[str] | None, str]] = {
     "rules": ("scenarios/rules.py", None, "tests/test_mutants.py tests/test_scenarios.py"),
     "reconcile": ("reports/reconcile.py", ["coverage", "statuses", "reconcile", "spans", "summary", "_year"],
                   "tests/test_mutants.py tests/test_import_reconcile.py"),
-    "cow_export": ("reports/panel.py", ["exists", "code", "_july_first", "cow_organizations", "cow_rows",
+    "cow_export": ("engine/year_codes.py", ["cow_organizations", "cow_rows",
                                         "cow_state_year_frame"],
                    "tests/test_mutants.py tests/test_import_cow.py tests/test_exports.py"),
     "store_chain": ("events/store/chain.py", ["append", "_numbered", "restore", "head", "version"],
