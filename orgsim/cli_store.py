@@ -246,51 +246,61 @@ def _read_snippet(name: str) -> tuple[dict, str]:
     return data, label
 
 
+def _intact(row: Row | None) -> bool:
+    """Whether a row still gives its own hash (its content and record unchanged; its link is verify's)."""
+    return row is not None and row_hash(row.prev_hash, row.type, row.event_id, row.version, row.recorded_at,
+                                        row.content) == row.hash
+
+
 def _append_after(path: str, expected: int | None, raw: dict, label: str) -> Appended | None:
     """Append one new event that sorts after every event, checked against the state kept with the head.
 
-    Only what the event touches is read: the newest row (its hash is checked against its content and the
-    row before), the header, the rows of its id (through the index) and the state kept for this head.
-    None if any of that is missing or the event sorts earlier: then ``_append`` reads the whole store.
+    Only what the event touches is read: the newest row and the header (each checked against its hash),
+    the rows of its id (through the index) and the state kept for this head. None if any of that is
+    missing or the event sorts earlier: then ``_append`` reads the whole store. Another writer coming
+    first means reading those few rows again.
     """
     with Store.open(path) as store:
-        progress.step(f"reading the head of {path}")
-        last = store.last_row()
-        if last is None or row_hash(last.prev_hash, last.type, last.event_id, last.version, last.recorded_at,
-                                    last.content) != last.hash:
-            return None  # an empty store, or a broken head that the whole read reports
-        kept = Replayed.load(store.kept(KEPT_STATE, last.seq, last.hash))
-        header = store.latest("")
-        if kept is None or header is None or header.type != "header":
-            return None
-        try:
-            head_data = json.loads(header.content)
-            header_log = parse_log({**head_data, "conflicts": [], "events": []}, path)
-        except (ValueError, TypeError, LogError):
-            return None  # the whole read names what is wrong with it
-        ev = event_for_log(raw, header_log, kept.live, label)
-        mine = store.latest(ev.id)
-        if mine is not None and mine.type == "event":
-            raise UserError(f"{label}: event {ev.id!r} is already in the store; record a new version with --correct")
-        if not kept.takes(ev):
-            return None
-        progress.step("checking it against the state kept with the store")
-        content = event_content(ev)
-        text = canonical_json(content)
-        hashed = chain_link(kept.log_hash, text)  # the new event goes last in the chain of live contents
-        try:
-            after = kept.then(ev, hashed)
-        except Unmet as exc:
-            raise LogError(str(exc), label, raw.get(LINE_KEY), ev.id) from None
-        dumped = after.dump()
-        try:
-            version = store.append([Entry("event", ev.id, content, text)], last.seq if expected is None else expected,
-                                   keep={KEPT_STATE: dumped} if dumped else {})
-        except VersionConflict as exc:
-            if expected is not None:
-                raise ConflictError(str(exc)) from None
-            return None  # another writer came first: read everything again
-        return Appended(version, store.head()[1], [Entry("event", ev.id, content, text)], None, hashed)
+        for _attempt in range(RETRIES):
+            progress.step(f"reading the head of {path}")
+            last = store.last_row()
+            header = store.latest("")
+            if not _intact(last) or not _intact(header) or header.type != "header":  # type: ignore[union-attr]
+                return None  # an empty store, or a changed row that the whole read names
+            kept = Replayed.load(store.kept(KEPT_STATE, last.seq, last.hash))  # type: ignore[union-attr]
+            if kept is None:
+                return None
+            try:
+                head_data = json.loads(header.content)  # type: ignore[union-attr]
+                header_log = parse_log({**head_data, "conflicts": [], "events": []}, path)
+            except (ValueError, TypeError, LogError):
+                return None  # the whole read names what is wrong with it
+            ev = event_for_log(raw, header_log, kept.live, label)
+            mine = store.latest(ev.id)
+            if mine is not None and mine.type == "event":
+                raise UserError(f"{label}: event {ev.id!r} is already in the store; "
+                                "record a new version with --correct")
+            if not kept.takes(ev):
+                return None
+            progress.step("checking it against the state kept with the store")
+            content = event_content(ev)
+            text = canonical_json(content)
+            hashed = chain_link(kept.log_hash, text)  # the new event goes last in the chain of live contents
+            try:
+                after = kept.then(ev, hashed)
+            except Unmet as exc:
+                raise LogError(str(exc), label, raw.get(LINE_KEY), ev.id) from None
+            dumped = after.dump()
+            entries = [Entry("event", ev.id, content, text)]
+            try:
+                version = store.append(entries, last.seq if expected is None else expected,  # type: ignore[union-attr]
+                                       keep={KEPT_STATE: dumped} if dumped else {})
+            except VersionConflict as exc:
+                if expected is not None:
+                    raise ConflictError(str(exc)) from None
+                continue  # another writer came first: read its head and kept state
+            return Appended(version, store.head()[1], entries, None, hashed)
+    return None
 
 
 @cli.command()

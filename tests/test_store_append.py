@@ -101,3 +101,17 @@ def test_a_duplicate_id_is_refused_without_a_whole_read(store, run, monkeypatch)
         code, _out, err = run("append", "--id", "attest", "--date", "2012", "--kind", "withdrawal",
                               "--actor", "FRA", "--target", "TA", "--rationale", "invented")
     assert code == 2 and "event 'attest' is already in the store; record a new version with --correct" in err
+
+
+@pytest.mark.parametrize("seq", [1, 13], ids=["header", "newest row"])
+def test_a_changed_row_that_the_append_reads_is_refused(store, run, seq):
+    """The header and the newest row are checked against their hashes before the kept state is used: a row
+    edited through SQLite makes the append refuse the store (naming the row), and write nothing."""
+    conn = sqlite3.connect(store)
+    conn.executescript(f"DROP TRIGGER events_no_update; UPDATE events SET content = replace(content, "
+                       f"'\"id\":', '\"id\" :') WHERE seq = {seq};")
+    conn.close()
+    code, _out, err = run("append", *LATER)
+    assert code == 2 and f"row {seq} " in err and "the hash chain is broken" in err
+    with Store.open(store) as st:
+        assert st.version == 13
