@@ -287,3 +287,32 @@ def test_the_united_nations_fits_one_page(run, tmp_path):
         assert code == 0, err
         assert max(Image.open(tmp_path / name).size) <= 3000
     assert np.asarray(Image.open(tmp_path / "g.png")).size > 0
+
+
+def test_fan_chart_record_counts_signatories_and_its_legend_stands_apart():
+    """The record line counts the six states that signed in May 1992 (never 0 before entry into force in 1994),
+    and the legend sits in its own band: it touches neither the chart's axes nor any other text."""
+    import datetime as dt
+
+    from matplotlib.dates import date2num
+
+    from orgsim.reports.fanchart import fan_chart
+    from orgsim.scenarios.ensemble import record_before_fork, run_ensemble
+    from orgsim.scenarios.load import load_scenario
+    from orgsim.scenarios.plan import prepare
+
+    plan = prepare(load_scenario(os.path.join(os.path.dirname(__file__), "..", "scenarios", "future-2030.yaml")))
+    ens = run_ensemble(plan, 10, seed=1)
+    fig = fan_chart(ens.members_frame(), plan.name, record_before_fork(plan), runs=10, note="log 0 · seed 1")
+    ax = fig.axes[0]
+    (line,) = [a for a in ax.get_lines() if a.get_gid() == "line:observed"]
+    xs, ys = np.asarray(line.convert_xunits(line.get_xdata())), np.asarray(line.get_ydata(), dtype=float)
+    # Seed: the treaty signed at Tashkent on 15 May 1992 by six states; in force on 20 April 1994.
+    for day in ("1992-06-01", "1993-06-01", "1994-01-01"):
+        x = date2num(dt.date.fromisoformat(day))
+        assert ys[np.searchsorted(xs, x, side="right") - 1] >= 6, day
+    assert ys.min() >= 6
+    texts, renderer = drawn_texts(fig)
+    legend = fig.legends[0].get_window_extent(renderer)
+    assert not legend.overlaps(ax.get_window_extent(renderer))
+    assert_readable(fig)
