@@ -68,7 +68,7 @@ def fixed_palette() -> Image.Image:
 def frame_figure(history: History, dates: list[HistDate], i: int, layout) -> Figure:
     """Frame ``i`` as a figure: one panel at page width, with title and caption blocks of fixed height."""
     panel = Panel(history, dates[i], dates[i - 1] if i else None, _title(history, dates[i]))
-    return panels_figure([panel], layout, "page", title_lines=2, caption_lines=3)
+    return panels_figure([panel], layout, "page", title_lines=2, caption_lines=3, dates=dates)
 
 
 def render_frames(history: History, dates: list[HistDate], dpi: int = GIF_DPI,

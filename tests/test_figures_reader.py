@@ -262,6 +262,9 @@ def test_two_hundred_states_fit_one_page(tmp_path, n):
     fig = network_figure(h, ["2013-06-01"])
     assert {g for g in (a.get_gid() for a in fig.findobj()) if g and g.startswith("group:")} >= {"group:member"}
     assert_readable(fig)
+    heads = {g: a for a in fig.findobj() if (g := a.get_gid() or "").startswith("region:member:")}
+    assert len(heads) >= 4
+    assert_under_heading(fig, heads, {"AFG": "Asia", "ARG": "Americas", "AUT": "Europe", "AGO": "Africa"})
 
 
 def test_counts_stack_by_status(csto, run, tmp_path):
@@ -287,6 +290,27 @@ def test_the_united_nations_fits_one_page(run, tmp_path):
         assert code == 0, err
         assert max(Image.open(tmp_path / name).size) <= 3000
     assert np.asarray(Image.open(tmp_path / "g.png")).size > 0
+    h = History.load(str(log))
+    fig = network_figure(h, ["2010-12-31"])
+    assert_readable(fig)
+    assert max(fig.get_size_inches()) * fig.get_dpi() <= 3000
+    # 192 members on that day, grouped by M49 region: the five continents, each block under its heading.
+    heads = {g: a for a in fig.findobj() if (g := a.get_gid() or "").startswith("region:member:")}
+    assert set(heads) == {f"region:member:{r}" for r in ("Africa", "Americas", "Asia", "Europe", "Oceania")}
+    assert sum(int(re.search(r"\((\d+)\)", a.get_text())[1]) for a in heads.values()) == 192
+    assert_under_heading(fig, heads, {"NGA": "Africa", "BRA": "Americas", "JPN": "Asia", "FRA": "Europe",
+                                      "FJI": "Oceania"})
+
+
+def assert_under_heading(fig, heads, expected):
+    """Each state's tile sits in the block of rows that starts at its region's heading, as a reader scans it."""
+    every = [a for a in fig.findobj() if (a.get_gid() or "").startswith("region:")]
+    starts = sorted((a.get_position()[1], a.get_gid().rsplit(":", 1)[1]) for a in every)
+    for state, region in expected.items():
+        (node,) = fig.findobj(lambda a, s=state: a.get_gid() == f"node:{s}")
+        y = node.get_offsets()[0][1]
+        block = next(name for top, name in starts if y <= top + 1e-6)  # the nearest heading above (or level)
+        assert block == region, (state, block)
 
 
 def test_fan_chart_record_counts_signatories_and_its_legend_stands_apart():
