@@ -7,6 +7,7 @@ generated log of 60 states; captions speak plain words; sizes follow the presets
 import itertools
 import os
 import re
+import shutil
 import textwrap
 
 import numpy as np
@@ -239,6 +240,89 @@ def test_animation_frames_share_one_palette(csto):
         assert "#%02x%02x%02x" % pixel == STATUS_COLORS[expected].lower(), (d.text, expected)
         seen.add(expected)
     assert {"member", "suspended"} <= seen
+
+
+def status_pixel(history, dates, i, frame, dpi, state="UZB"):
+    """The RGB colour at the centre of a state's node in frame ``i`` (None when the node is not drawn)."""
+    from orgsim.reports.animation import frame_figure
+    from orgsim.reports.layout import stable_layout
+
+    fig = frame_figure(history, dates, i, stable_layout(history, dates))
+    fig.set_dpi(dpi)
+    nodes = fig.findobj(lambda a: a.get_gid() == f"node:{state}")
+    if not nodes:
+        return None
+    x, y = nodes[0].get_offset_transform().transform(nodes[0].get_offsets()[0])
+    return frame.convert("RGB").getpixel((int(round(x)), int(round(frame.size[1] - y))))
+
+
+def nearest_status(rgb) -> str:
+    """The status whose colour is nearest to a pixel (what a reader matches against the legend)."""
+    def dist(hex_):
+        return sum((int(hex_[k:k + 2], 16) - v) ** 2 for k, v in zip((1, 3, 5), rgb))
+    return min(ALL_STATUS_COLORS, key=lambda st: dist(ALL_STATUS_COLORS[st]))
+
+
+def html_frames(page: str) -> list:
+    """The frames an HTML animation embeds, as (image, date) pairs."""
+    import base64
+    import io
+    import json
+
+    data = json.loads(re.search(r'<script id="frames" type="application/json">(.*?)</script>', page, re.S)[1])
+    return [(Image.open(io.BytesIO(base64.b64decode(f["src"].split(",", 1)[1]))), f["date"]) for f in data]
+
+
+def test_animation_as_an_html_page(run, tmp_path, monkeypatch, csto):
+    """`orgsim animate -o network.html`: one offline page holding every frame, in the GIF's palette, with plain
+    dates; suspended Uzbekistan is drawn in the exact suspended colour of every other figure."""
+    monkeypatch.setattr("orgsim.reports.animation.GIF_DPI", 40)
+    out = tmp_path / "network.html"
+    code, stdout, _ = run("animate", "-o", str(out))
+    page = out.read_text(encoding="utf-8")
+    frames = html_frames(page)
+    dates = frame_dates(csto)
+    assert code == 0 and f"({len(frames)} frames)" in stdout and len(frames) == len(dates)
+    assert not re.search(r"(src|href)=\"?(https?:)?//", page) and "http" not in page  # nothing fetched
+    assert frames[0][1] == "15 May 1992" and not any(EDTF.search(d) for _f, d in frames)
+    palette = fixed_palette().getpalette()[:768]
+    colours = {tuple(palette[i:i + 3]) for i in range(0, 768, 3)}
+    last, _date = frames[-1]
+    assert set(c for _n, c in last.convert("RGB").getcolors(1 << 16)) <= colours
+    pixel = status_pixel(csto, dates, len(dates) - 1, last, 40)
+    assert "#%02x%02x%02x" % pixel == STATUS_COLORS["suspended"].lower()
+
+
+@pytest.mark.skipif(not shutil.which("ffmpeg"), reason="MP4 needs ffmpeg (Debian: apt-get install ffmpeg)")
+def test_animation_as_an_mp4(run, tmp_path, monkeypatch, csto):
+    """`orgsim animate -o network.mp4`: one video frame per change; Uzbekistan's node reads as suspended in
+    the last frame and as a member between 2007 and 2012 (H.264 is lossy: the colour is matched as a reader matches the legend)."""
+    import subprocess
+
+    dpi = 80
+    monkeypatch.setattr("orgsim.reports.animation.GIF_DPI", dpi)
+    out = tmp_path / "network.mp4"
+    code, stdout, _ = run("animate", "-o", str(out))
+    assert code == 0 and out.read_bytes()[4:8] == b"ftyp"
+    dates = frame_dates(csto)
+    ref = render_frames(csto, dates[-1:], dpi=dpi)
+    w, h = ref[0].size
+    W, H = w + w % 2, h + h % 2
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(out), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+                         capture_output=True, check=True).stdout
+    video = [Image.frombytes("RGB", (W, H), raw[i:i + W * H * 3]) for i in range(0, len(raw), W * H * 3)]
+    assert len(video) == len(dates) and f"({len(dates)} frames)" in stdout
+    assert nearest_status(status_pixel(csto, dates, len(dates) - 1, video[-1], dpi)) == "suspended"
+    i = next(k for k, d in enumerate(dates) if 2007 <= int(d.text[:4]) <= 2012)  # readmitted 2006, suspended 2012
+    assert nearest_status(status_pixel(csto, dates, i, video[i], dpi)) == "member"
+
+
+def test_an_mp4_without_ffmpeg_is_refused_before_rendering(run, tmp_path, monkeypatch):
+    """No ffmpeg: one line saying what to install and what works without it, exit 2, nothing written."""
+    monkeypatch.setattr("orgsim.reports.animation.mp4_available", lambda: False)
+    code, _, err = run("animate", "-o", str(tmp_path / "n.mp4"))
+    assert code == 2 and "ffmpeg" in err and ".html" in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_animation_caption_clear_of_legend(csto):

@@ -196,3 +196,39 @@ def test_the_org_line_keeps_the_treaty_apart_from_the_charter(browser):
     line = browser.find_element(By.ID, "org-line").text
     assert "The founding treaty: in force" in line and "dates from 18 September 2003" in line
     assert "since 2003-09-18" not in line
+
+
+def test_the_html_animation_plays_and_its_slider_picks_a_frame(tmp_path):
+    """`animate -o x.html` in Chromium, offline: it plays by itself; dragging its slider stops it on that frame."""
+    from orgsim.reports.animation import frame_dates, html_animation, render_frames
+    from orgsim.reports.words import plain_date
+
+    history = History.load_bundled("csto")
+    dates = frame_dates(history)[-3:]
+    page = tmp_path / "network.html"
+    page.write_text(html_animation(render_frames(history, dates, dpi=30), dates, "CSTO", fps=4), encoding="utf-8")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS + [f"--user-data-dir={tmp_path / 'chromium-profile'}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    try:
+        driver.get(page.resolve().as_uri())
+        seen = set()
+
+        def advanced(d) -> bool:
+            seen.add(d.find_element(By.ID, "when").text)
+            return len(seen) > 1
+
+        WebDriverWait(driver, WAIT, poll_frequency=0.05).until(advanced, message="the animation never advanced")
+        driver.execute_script("const s = document.getElementById('pos'); s.value = '0';"
+                              "s.dispatchEvent(new Event('input', {bubbles: true}));")
+        assert driver.find_element(By.ID, "when").text == plain_date(dates[0])
+        assert driver.find_element(By.ID, "play").text == "Play"
+        src = driver.find_element(By.ID, "frame").get_attribute("src")
+        assert src.startswith("data:image/png;base64,")
+        natural = driver.execute_script("const i = document.getElementById('frame'); "
+                                        "return i.complete ? i.naturalWidth : 0;")
+        assert natural > 0  # the embedded frame decodes and shows
+    finally:
+        driver.quit()
