@@ -375,6 +375,11 @@ def test_the_united_nations_fits_one_page(run, tmp_path):
         assert max(Image.open(tmp_path / name).size) <= 3000
     assert np.asarray(Image.open(tmp_path / "g.png")).size > 0
     h = History.load(str(log))
+    timeline = timeline_figure(h)
+    assert_readable(timeline)
+    ax = next(a for a in timeline.axes if a.get_xticklabels())
+    assert [t.get_text() for t in ax.get_xticklabels()][0] == "1945"
+    assert "no longer a state" in [t.get_text() for t in timeline.legends[0].get_texts()]  # CSK, DDR: not a grey mystery
     fig = network_figure(h, ["2010-12-31"])
     assert_readable(fig)
     assert max(fig.get_size_inches()) * fig.get_dpi() <= 3000
@@ -424,3 +429,31 @@ def test_fan_chart_record_counts_signatories_and_its_legend_stands_apart():
     legend = fig.legends[0].get_window_extent(renderer)
     assert not legend.overlaps(ax.get_window_extent(renderer))
     assert_readable(fig)
+
+
+def test_the_timeline_as_a_reader_sees_it(csto):
+    """The CSTO timeline: the first tick is 1992, every uncertain boundary is a hatch at least 1.4 mm wide printed
+    and centred on its period (Uzbekistan's readmission, August 2006), no bar runs past the log's end (2019),
+    and the legend's statuses have distinct colours."""
+    import datetime as dt
+
+    from matplotlib.dates import date2num
+
+    fig = timeline_figure(csto)
+    texts, renderer = drawn_texts(fig)
+    ax = next(a for a in fig.axes if a.get_xticklabels())
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert labels[0] == "1992"
+    spans = [p for p in ax.patches if (p.get_gid() or "").startswith("span:")]
+    assert spans
+    for p in spans:
+        assert p.get_window_extent(renderer).width / fig.dpi * 25.4 >= 1.4, p.get_gid()
+    (uzb,) = [p for p in spans if p.get_gid() == "span:UZB:2006-08"]
+    centre = uzb.get_x() + uzb.get_width() / 2
+    assert date2num(dt.date(2006, 8, 1)) <= centre <= date2num(dt.date(2006, 9, 1))
+    bars = [p for p in ax.patches if (p.get_gid() or "").startswith("bar:")]
+    assert max(p.get_x() + p.get_width() for p in bars) <= date2num(dt.date(2020, 1, 1))
+    legend = fig.legends[0]
+    colours = [to_hex(h.get_facecolor()) for h in legend.legend_handles if h.get_label() and "date" not in
+               h.get_label()]
+    assert len(colours) == len(set(colours)) >= 5
