@@ -232,3 +232,34 @@ def test_the_html_animation_plays_and_its_slider_picks_a_frame(tmp_path):
         assert natural > 0  # the embedded frame decodes and shows
     finally:
         driver.quit()
+
+
+def test_a_large_organization_s_network_groups_its_states_by_region(tmp_path):
+    """A 60-state organization's live network, in Chromium: tiles in one block per M49 region, each block under
+    its region's name, as the figures group them (AUT among Europe's, ARG among the Americas')."""
+    from tests.test_figures_reader import write_log
+
+    history = write_log(tmp_path, 60)
+    page = write_report(history, tmp_path / "report").resolve().as_uri()
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS + [f"--user-data-dir={tmp_path / 'chromium-profile'}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    try:
+        driver.get(page)
+        WebDriverWait(driver, WAIT).until(lambda d: d.execute_script("return !!window.orgsimNetwork;"))
+        heads = driver.execute_script(
+            "const out = {}; window.orgsimNetwork.nodes('.region').forEach(n => { out[n.data('label')] = "
+            "n.position('y'); }); return out;")
+        assert {"Africa", "Americas", "Asia", "Europe"} <= set(heads)
+        ys = driver.execute_script(
+            "const out = {}; window.orgsimNetwork.nodes('[type = \"state\"]').forEach(n => { out[n.id()] = "
+            "n.position('y'); }); return out;")
+        tops = sorted((y, name) for name, y in heads.items())
+        for state, region in {"AUT": "Europe", "ARG": "Americas", "AGO": "Africa", "AFG": "Asia"}.items():
+            if state in ys:
+                assert [name for y, name in tops if y < ys[state]][-1] == region, state
+        assert sum(1 for s in ("AUT", "ARG", "AGO", "AFG") if s in ys) >= 3
+    finally:
+        driver.quit()
