@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 
-from orgsim.events.synth import SynthSpec
+from orgsim.events.synth.plan import SynthSpec
 
 from . import data, orgsim_side
 from .fair import PARTS, TOOLS, make_queries, run_tool, write_inputs

@@ -34,7 +34,7 @@ import numpy as np
 from orgsim.events.canonical import AFTER_LOG_HASH
 from orgsim.events.columns import columns_of, positions_of
 from orgsim.events.model import FrozenDict, Log
-from orgsim.events.store import is_store_path
+from orgsim.events.store.chain import is_store_path
 
 from .columnar import IntervalTable, base_statuses
 from .facts import Fact

@@ -17,7 +17,7 @@ from .model import Conflict, Event, FrozenDict, Log, Reading, Source, freeze
 from .text import describe_char, shown, xml_invalid
 from .upcast import upcast
 from .vocabulary import CONFIDENCE, KINDS, SCHEMA_VERSION, STATUSES
-from .yamlio import LINE_KEY, load_yaml_file, load_yaml_text, strip_lines
+from .yamlio import LINE_KEY, load_yaml_text, strip_lines
 
 # Matched with fullmatch and ending in \Z: "$" would also match before a final newline, making "x\n" an id.
 ID_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,127}\Z")
@@ -451,18 +451,9 @@ def parse_log(data: Any, path: str) -> Log:
     )
 
 
-def load_log(path: str) -> Log:
-    """Load and validate a log file: YAML, or Parquet for a ``.parquet`` path (``events/columnar.py``)."""
-    if str(path).lower().endswith(".parquet"):
-        from .columnar import load_parquet  # pyarrow is imported only for a Parquet log
-
-        return load_parquet(path)
-    return parse_log(load_yaml_file(path), path)
-
-
 def load_log_text(text: str, name: str = "<text>") -> Log:
     """Load and validate a log from YAML text."""
     return parse_log(load_yaml_text(text, name), name)
 
 
-__all__ = ["load_log", "load_log_text", "parse_log", "parse_event", "event_for_log", "FrozenDict"]
+__all__ = ["load_log_text", "parse_log", "parse_event", "event_for_log", "FrozenDict"]

@@ -9,7 +9,7 @@ import os
 import click
 
 from orgsim.output import force_option, say
-from orgsim.cli import UserError, cli, log_options
+from orgsim.cli_group import UserError, cli, log_options
 from orgsim.output import counted
 
 from orgsim.reports.files import atomic_output, check_output_path

@@ -9,17 +9,18 @@ from typing import Any, Callable, Sequence
 
 import click
 
-from orgsim.cli import UserError, cli
+from orgsim.cli_group import UserError, cli
 from orgsim.cli_export import write_atomically
 from orgsim.engine.replay import replay
 from orgsim.events.canonical import canonical_json, event_content, log_hash
 from orgsim.events.errors import LogError
 from orgsim.events.model import Log
-from orgsim.events.parse import event_for_log, load_log, parse_log
-from orgsim.events.store import STORE_SCHEMA, Entry, Row, Store, VersionConflict, is_store_path
-from orgsim.events.store_export import export_yaml, rows_from_export
-from orgsim.events.store_verify import check_chain, check_published, published_problem
-from orgsim.events.store_view import StoreView, checked, import_entries, store_rows, view_data, view_log
+from orgsim.events.load import load_log
+from orgsim.events.parse import event_for_log, parse_log
+from orgsim.events.store.chain import STORE_SCHEMA, Entry, Row, Store, VersionConflict, is_store_path
+from orgsim.events.store.export import export_yaml, rows_from_export
+from orgsim.events.store.verify import check_chain, check_published, published_problem
+from orgsim.events.store.view import StoreView, checked, import_entries, store_rows, view_data, view_log
 from orgsim.events.yamlio import LINE_KEY, load_yaml_file, load_yaml_text, read_text
 
 from . import progress

@@ -1,4 +1,4 @@
-"""Figures: the network at one or several dates, and the membership timeline (a Gantt chart).
+"""Figures: the network at one or several dates, and the text and legend helpers every figure shares (timeline.py and geo.py draw with them).
 
 Every drawn node and label carries a ``gid`` (``node:ID``, ``label:ID``), so tests
 (and SVG consumers) can check from the figure itself what was drawn.
@@ -436,12 +436,3 @@ def comparison_figure(baseline: History, branch: History, date: str | HistDate,
 def save(fig: Figure, path: str, size: str | None = None) -> None:
     """Save a figure at its preset's resolution; the format follows the file's extension (png, svg, pdf)."""
     fig.savefig(path, dpi=SIZES[size][1] if size else fig.get_dpi())
-
-
-def __getattr__(name: str):  # noqa: ANN202
-    """``timeline_figure`` is looked up here too; imported on use, since the timeline imports this module."""
-    if name == "timeline_figure":
-        from .timeline import timeline_figure
-
-        return timeline_figure
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

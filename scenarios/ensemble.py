@@ -29,7 +29,8 @@ import numpy as np
 from orgsim.events.errors import InputError
 
 from .plan import TALLIES, Plan, iso
-from .simulate import Outcome, run_once
+from .run import Outcome
+from .simulate import run_once
 
 #: Percentiles of the member count reported for each date.
 PERCENTILES = (5, 25, 50, 75, 95)
@@ -235,6 +236,9 @@ class Ensemble:
             "rates": {"absence": rates.absence, "withdrawal": rates.withdrawal, "accession": rates.accession,
                       "request": rates.request},
             "estimates": [e.to_dict() for e in rates.estimates],
+            "hazards": None if self.plan.hazards is None else {
+                "model": "fitted", "source": self.plan.hazards.source, "covariates": list(
+                    self.plan.hazards.model.covariates), "about": self.plan.hazards.model.about},
             "members": records(self.members_frame()), "membership": records(self.membership_frame()),
             "bodies": records(self.bodies_frame()), "forces": records(self.forces_frame()),
             "tallies_mean": {k: float(v) for k, v in self.tallies_frame().mean().items()},

@@ -10,7 +10,8 @@ from PIL import Image
 
 from orgsim.engine.graph import state_graph
 from orgsim.engine.history import History
-from orgsim.reports.figures import network_figure, timeline_figure
+from orgsim.reports.figures import network_figure
+from orgsim.reports.timeline import timeline_figure
 
 
 def gids(fig, prefix):

@@ -19,9 +19,9 @@ import pytest
 from orgsim.engine.history import History
 from orgsim.events import load_log
 from orgsim.events.dates import DateError, parse_date
-from orgsim.events.store import Store
-from orgsim.events.store_rows import Entry, row_hash
-from orgsim.events.store_view import import_entries, store_rows
+from orgsim.events.store.chain import Store
+from orgsim.events.store.rows import Entry, row_hash
+from orgsim.events.store.view import import_entries, store_rows
 from orgsim.scenarios.branch import build_branch
 from orgsim.scenarios.load import load_scenario
 from orgsim.scenarios.rules import base_admitted
@@ -254,7 +254,7 @@ def test_force_use_follows_the_rule_in_force(csto):
     assert force_use_allowed(csto.at("1995-01-01"), "coup").reason == "no rule in force excludes it"
 
 
-# --- events/store_verify.py ----------------------------------------------------------------------------
+# --- events/store/verify.py ----------------------------------------------------------------------------
 
 def _rechained(rows, changes: dict[int, dict]):
     """The rows with some fields changed and every hash recomputed, as a forger would (unchanged rows keep theirs)."""
@@ -319,7 +319,7 @@ def test_verify_accepts_the_untouched_rows(run, tmp_path, tiny_rows):
     ({"content": 7}, "its content is not text")])
 def test_a_rehashed_row_with_bad_content_is_named(tiny_rows, change, problem):
     """A forger who recomputes every hash still cannot store content the store would not have written."""
-    from orgsim.events.store_verify import first_problem
+    from orgsim.events.store.verify import first_problem
 
     found = first_problem(_rechained(tiny_rows, {6: change}) if "content" not in change or
                           isinstance(change["content"], str) else
@@ -330,7 +330,7 @@ def test_a_rehashed_row_with_bad_content_is_named(tiny_rows, change, problem):
 
 def test_a_rehashed_row_nested_too_deep_is_named_not_a_traceback(tiny_rows):
     """Content nested 100,000 deep (valid JSON, rehashed): verify names the row instead of crashing."""
-    from orgsim.events.store_verify import first_problem
+    from orgsim.events.store.verify import first_problem
 
     deep = "[" * 100_000 + "]" * 100_000
     assert first_problem(_rechained(tiny_rows, {6: {"content": deep}})) == \
@@ -339,7 +339,7 @@ def test_a_rehashed_row_nested_too_deep_is_named_not_a_traceback(tiny_rows):
 
 def test_removed_rows_are_counted_and_named(tiny_rows):
     """Two rows gone show as 'rows 5-6 removed'; the header gone shows as 'row 1 removed'."""
-    from orgsim.events.store_verify import first_problem
+    from orgsim.events.store.verify import first_problem
 
     assert first_problem([r for r in tiny_rows if r.seq not in (5, 6)]) == (
         "rows 5-6 removed: the chain goes from row 4 (event 'ta-in-force', version 1) to row 7 "
@@ -349,7 +349,7 @@ def test_removed_rows_are_counted_and_named(tiny_rows):
 
 def test_a_chain_that_starts_with_an_event_has_lost_its_header(tiny_rows):
     """The header dropped and every row renumbered and rehashed: the first row is named as not the header."""
-    from orgsim.events.store_verify import first_problem
+    from orgsim.events.store.verify import first_problem
 
     rows = [dataclasses.replace(r, seq=r.seq - 1) for r in tiny_rows[1:]]
     rows = _rechained([dataclasses.replace(rows[0], prev_hash="0" * 64), *rows[1:]], {})
@@ -359,7 +359,7 @@ def test_a_chain_that_starts_with_an_event_has_lost_its_header(tiny_rows):
 
 def test_a_row_out_of_place_is_named(tiny_rows):
     """A row numbered like an earlier one is out of place."""
-    from orgsim.events.store_verify import first_problem
+    from orgsim.events.store.verify import first_problem
 
     rows = [*tiny_rows[:4], dataclasses.replace(tiny_rows[4], seq=3), *tiny_rows[5:]]
     assert first_problem(rows) == "row 3 (event 'council', version 1) is out of place: row 5 was expected here"
@@ -367,8 +367,8 @@ def test_a_row_out_of_place_is_named(tiny_rows):
 
 def test_check_chain_counts_each_kind_of_row(tiny_rows):
     """1 header, 12 events, 1 correction, and a retraction appended: 15 rows, each counted once."""
-    from orgsim.events.store_rows import stamp
-    from orgsim.events.store_verify import check_chain
+    from orgsim.events.store.rows import stamp
+    from orgsim.events.store.verify import check_chain
 
     last = tiny_rows[-1]
     retraction = dataclasses.replace(last, seq=last.seq + 1, type="retraction", event_id="sg", version=2,

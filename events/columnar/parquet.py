@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from .columnar_read import read_table_columns
-from .columns import EXTRA, EventColumns, columns_of, lazy_log
-from .errors import LogError
-from .model import Log, thaw
+from ..columns import EXTRA, EventColumns, columns_of, lazy_log
+from ..errors import LogError
+from ..model import Log, thaw
+from .read import read_table_columns
 
 #: Largest Parquet file read (bytes), and most rows: a file past these is refused before it is read.
 MAX_PARQUET_BYTES = 4 * 1024**3

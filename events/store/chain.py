@@ -23,8 +23,8 @@ try:
 except ImportError:  # pragma: no cover - Windows: SQLite's own locking is enough, only slower
     fcntl = None  # type: ignore[assignment]
 
-from .canonical import GENESIS, canonical_json
-from .store_rows import (ROW_TYPES, STORE_SUFFIXES, Entry, Row, StoreError, VersionConflict, is_store_path,
+from ..canonical import GENESIS, canonical_json
+from .rows import (ROW_TYPES, STORE_SUFFIXES, Entry, Row, StoreError, VersionConflict, is_store_path,
                          row_hash, stamp)
 
 #: Version of the store's tables. A store written by a newer orgsim is refused, never guessed at.
