@@ -261,5 +261,8 @@ def test_a_large_organization_s_network_groups_its_states_by_region(tmp_path):
             if state in ys:
                 assert [name for y, name in tops if y < ys[state]][-1] == region, state
         assert sum(1 for s in ("AUT", "ARG", "AGO", "AFG") if s in ys) >= 3
+        # No edge from a tile buries the labels (bodies keep theirs).
+        assert driver.execute_script("return window.orgsimNetwork.edges().filter("
+                                     "e => e.source().data('type') === 'state').length;") == 0
     finally:
         driver.quit()
