@@ -140,9 +140,8 @@ def run_scenario(file: str, runs: str | None, seed: str, workers: str, scheduler
         from orgsim.reports.fanchart import fan_chart
         from orgsim.reports.files import atomic_output
 
-        fig = fan_chart(ens.members_frame(), plan.name, record_before_fork(plan), runs=ens.runs)
-        fig.supxlabel(f"log {plan.log_hash[:16]} · branch {plan.branch_hash[:16]} · seed {ens.seed}", fontsize=6,
-                      color="#868e96", x=0.99, ha="right")
+        fig = fan_chart(ens.members_frame(), plan.name, record_before_fork(plan), runs=ens.runs,
+                        note=f"log {plan.log_hash[:16]} · branch {plan.branch_hash[:16]} · seed {ens.seed}")
         with atomic_output(output) as tmp:
             fig.savefig(tmp, dpi=150, format=os.path.splitext(output)[1][1:])
         say(f"wrote {output}", err=fmt != "table")
