@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 from orgsim.events.columns import lazy_log
 from orgsim.events.parse import parse_log
-from orgsim.events.synth import SynthSpec, synth_columns
-from orgsim.events.synth_write import event_dicts, write_log
+from orgsim.events.synth.events import synth_columns
+from orgsim.events.synth.plan import SynthSpec
+from orgsim.events.synth.write import event_dicts, write_log
 
 
 @dataclass

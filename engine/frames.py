@@ -8,15 +8,25 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Protocol
 
 import numpy as np
 import pandas as pd
 
+from orgsim.events.dates import to_date
+from orgsim.events.model import Log
 from orgsim.events.vocabulary import STATUSES
 
-from .history import History
-from .index import OPEN_END
+from .index import OPEN_END, FactIndex
+
+
+class History(Protocol):
+    """What a frame reads of a history (``engine.history.History``, which calls this module, so is not imported)."""
+
+    log: Log
+
+    @property
+    def index(self) -> FactIndex: ...
 
 #: The one dtype of every status column, in every frame: the vocabulary's statuses, strongest first.
 STATUS_DTYPE = pd.CategoricalDtype(list(STATUSES))
@@ -68,9 +78,7 @@ def membership_frame(history: History) -> pd.DataFrame:
 
 def memberships_at_frame(history: History, date: Any) -> pd.DataFrame:
     """Fast: every organization's memberships on a date, from the index (org, member, status, since)."""
-    from .history import as_date
-
-    df = history.index.memberships_at(as_date(date).key).copy()
+    df = history.index.memberships_at(to_date(date).key).copy()
     df["org"], df["member"] = df["org"].astype(str), df["member"].astype(str)
     df["status"] = statuses(df["status"].astype(str))
     df["since"] = days(df["since"])

@@ -13,9 +13,30 @@ partner_of, status_unknown (a source's missing code), contributes_to, part_of. E
 
 from __future__ import annotations
 
+from typing import Any, Mapping, Protocol
+
 import networkx as nx
 
-from .state import State
+from orgsim.events.dates import HistDate
+from orgsim.events.model import Log
+
+Rows = list[dict[str, Any]]
+
+
+class State(Protocol):
+    """What a graph reads of a state (``engine.state.State``, which calls this module, so is not imported)."""
+
+    log: Log
+    facts: Mapping
+    at: HistDate | None
+    org: str
+
+    def name_of(self, ident: str) -> str: ...
+    def organization(self, org: str | None = None) -> dict[str, Any] | None: ...
+    def members(self, org: str | None = None, status: str | None = None) -> Rows: ...
+    def bodies(self, org: str | None = None) -> Rows: ...
+    def body_members(self, org: str | None = None) -> Rows: ...
+    def forces(self, org: str | None = None) -> Rows: ...
 
 EDGE_TYPE = {"observer": "observer_of", "partner": "partner_of", "unknown": "status_unknown"}
 DRAWN_STATUSES = frozenset({"member", "signatory", "suspended", "associate", "observer", "partner", "unknown"})

@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Mapping
 
 from orgsim.events import DEFAULT_LOG, bundled_log_path
-from orgsim.events.store_view import load_any
+from orgsim.events.load import load_any
 from orgsim.events.dates import DateLike, HistDate, parse_date, to_date
 from orgsim.events.model import Event, Log
 

@@ -7,7 +7,8 @@ import os
 from .dates import DateError, HistDate, parse_date, parse_query_date
 from .errors import InputError, LogError
 from .model import Conflict, Event, Log, Reading, Source
-from .parse import load_log, load_log_text
+from .load import load_log
+from .parse import load_log_text
 from .vocabulary import KINDS, SCHEMA_VERSION
 
 LOGS_DIR = os.path.join(os.path.dirname(__file__), "logs")

@@ -17,7 +17,7 @@ from .model import Conflict, Event, FrozenDict, Log, Reading, Source, freeze
 from .text import describe_char, shown, xml_invalid
 from .upcast import upcast
 from .vocabulary import CONFIDENCE, KINDS, SCHEMA_VERSION, STATUSES
-from .yamlio import LINE_KEY, load_yaml_file, load_yaml_text, strip_lines
+from .yamlio import LINE_KEY, load_yaml_text, strip_lines
 
 # Matched with fullmatch and ending in \Z: "$" would also match before a final newline, making "x\n" an id.
 ID_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,127}\Z")
@@ -149,7 +149,7 @@ class _Ids:
     """Which actor and target ids a log may use: ISO states plus what its header declares."""
 
     def __init__(self, entities: dict, path: str) -> None:
-        self.states = set(iso_alpha3()) | set(entities.get("states", {}) or {})
+        self.states = set(entities.get("states", {}) or {})  # and every ISO code, looked up only when needed
         self.declared = set()
         for group in ("organizations", "others"):
             self.declared |= set(entities.get(group, {}) or {})
@@ -157,7 +157,7 @@ class _Ids:
 
     def check(self, ident: str, line: int, eid: str) -> None:
         if STATE_RE.fullmatch(ident):
-            if ident not in self.states and ident not in self.declared:
+            if ident not in self.states and ident not in self.declared and ident not in iso_alpha3():
                 raise _fail(f"unknown state code {ident!r} (not ISO 3166-1 alpha-3, not declared in entities)",
                             self.path, line, eid)
         elif not ENTITY_RE.fullmatch(ident):
@@ -451,18 +451,9 @@ def parse_log(data: Any, path: str) -> Log:
     )
 
 
-def load_log(path: str) -> Log:
-    """Load and validate a log file: YAML, or Parquet for a ``.parquet`` path (``events/columnar.py``)."""
-    if str(path).lower().endswith(".parquet"):
-        from .columnar import load_parquet  # pyarrow is imported only for a Parquet log
-
-        return load_parquet(path)
-    return parse_log(load_yaml_file(path), path)
-
-
 def load_log_text(text: str, name: str = "<text>") -> Log:
     """Load and validate a log from YAML text."""
     return parse_log(load_yaml_text(text, name), name)
 
 
-__all__ = ["load_log", "load_log_text", "parse_log", "parse_event", "event_for_log", "FrozenDict"]
+__all__ = ["load_log_text", "parse_log", "parse_event", "event_for_log", "FrozenDict"]

@@ -7,7 +7,7 @@ from typing import Callable
 
 import click
 
-from orgsim.cli import UserError, cli, log_options
+from orgsim.cli_group import UserError, cli, log_options
 from typing import TYPE_CHECKING
 
 from orgsim.reports.files import atomic_output

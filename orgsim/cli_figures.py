@@ -9,7 +9,7 @@ import os
 import click
 
 from orgsim.output import force_option, say
-from orgsim.cli import UserError, cli, log_options
+from orgsim.cli_group import UserError, cli, log_options
 from orgsim.output import counted
 
 from orgsim.reports.files import atomic_output, check_output_path
@@ -94,21 +94,26 @@ def counts(history: History, output: str, size: str) -> None:
 
 
 @cli.command()
-@click.option("-o", "--output", required=True, help="GIF file.")
+@click.option("-o", "--output", required=True,
+              help="Animation file: .gif, .html (a page that plays it, offline) or .mp4 (needs ffmpeg).")
 @click.option("--per", type=click.Choice(["change", "year"]), default="change", show_default=True,
               help="One frame per change of the network, or one per year.")
 @click.option("--fps", type=click.FloatRange(0.1, 30), default=1.0, show_default=True)
 @force_option
 @log_options
 def animate(history: History, output: str, per: str, fps: float) -> None:
-    """Animate the network through time (GIF), with a progress bar while it renders."""
+    """Animate the network through time (GIF, HTML or MP4), with a progress bar while it renders."""
     from rich.progress import Progress
 
+    from orgsim.reports.animation import ANIMATION_FORMATS, mp4_available
     from orgsim.reports.animation import animate as render
 
-    check_figure_path(output, (".gif",))
+    check_figure_path(output, ANIMATION_FORMATS)
+    if output.lower().endswith(".mp4") and not mp4_available():  # before minutes of rendering, not after
+        raise UserError(f"-o {output}: an MP4 needs ffmpeg on the PATH (Debian: apt-get install ffmpeg); "
+                        "-o FILE.gif or FILE.html need nothing more")
     with Progress(transient=True) as bar, atomic_output(output) as tmp:
         task = bar.add_task("rendering frames", total=None)
-        n = render(history, tmp, per=per, fps=fps,
+        n = render(history, tmp, per=per, fps=fps, kind=os.path.splitext(output)[1],
                    progress=lambda i, total: bar.update(task, completed=i + 1, total=total))
     say(f"wrote {output} ({counted(n, 'frame')})")

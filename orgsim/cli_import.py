@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from orgsim.cli import UserError, cli, format_option
+from orgsim.cli_group import UserError, cli, format_option
 from orgsim.output import counted
 from orgsim.reports.files import atomic_output, check_output_path
 
@@ -26,6 +26,13 @@ output_option = click.option(
 def wants_folder(output: str | None) -> bool:
     """Whether -o names a folder (one log per organization) rather than a file."""
     return output is not None and (os.path.isdir(output) or output.endswith(("/", os.sep)))
+
+
+def check_log_output(output: str | None) -> None:
+    """Refuse, before any data is read, a file target that is not named .yaml or .yml (the logs are YAML)."""
+    if output is not None and not wants_folder(output) and not output.lower().endswith((".yaml", ".yml")):
+        raise UserError(f"-o {output}: an imported log is written as YAML; name the file .yaml or .yml "
+                        f"(or give a folder for one log per organization)")
 
 
 def write_logs(logs: Logs, output: str | None) -> None:
@@ -78,6 +85,7 @@ def cow_igo(file: str, orgs: tuple[str, ...], names: str | None, output: str | N
     from orgsim.events.importers.cow import read_cow
     from orgsim.events.importers.cow_events import cow_logs
 
+    check_log_output(output)
     progress.step(f"reading {file}")
     grid = read_cow(file, list(orgs) or None, names)
     progress.step("making and checking the events")
@@ -98,6 +106,7 @@ def atop(folder: str, atopids: tuple[int, ...], output: str | None) -> None:
     from orgsim.events.importers.atop import FILE as ATOP_FILE
     from orgsim.events.importers.atop import atop_logs, read_atop
 
+    check_log_output(output)
     progress.step(f"reading {folder}")
     spells = read_atop(folder, list(atopids) or None)
     path = os.path.join(folder, ATOP_FILE) if os.path.isdir(folder) else folder

@@ -11,7 +11,7 @@ import re
 
 import click
 
-from orgsim.cli import UserError, cli
+from orgsim.cli_group import UserError, cli
 from orgsim.events import bundled_log_path, bundled_logs, load_log, load_log_text
 from orgsim.reports.files import atomic_output
 

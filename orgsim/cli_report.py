@@ -8,7 +8,7 @@ import click
 
 from orgsim import progress
 from orgsim.output import force_option, say
-from orgsim.cli import UserError, cli, log_options
+from orgsim.cli_group import UserError, cli, log_options
 
 if TYPE_CHECKING:
     from orgsim.engine.history import History

@@ -8,7 +8,7 @@ import os
 
 import click
 
-from orgsim.cli import UserError, cli, format_option, log_options
+from orgsim.cli_group import UserError, cli, format_option, log_options
 from orgsim.output import counted, emit, force_option, say, to_json
 from orgsim.reports.files import atomic_output
 
@@ -36,15 +36,30 @@ def validate_scenario(file: str) -> None:
 
 @scenario.command("compare")
 @click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("other", type=click.Path(dir_okay=False), required=False)
 @click.option("--at", "at", default=None, help="Date to compare (default: the scenario's compare_at).")
+@click.option("--runs", "runs", default=None, metavar="N", help="With OTHER: runs of each (default: the first's runs).")
+@click.option("--seed", "seed", default="0", metavar="S", help="With OTHER: the seed of both ensembles.")
 @click.option("-o", "--output", "out_dir", default=None, help="Folder for compare.json and the figures.")
 @force_option
 @format_option
-def compare_scenario(file: str, at: str | None, out_dir: str | None, fmt: str) -> None:
-    """Baseline against branch: state at a date, both timelines, diagrams, invalidated and derived events."""
+def compare_scenario(file: str, other: str | None, at: str | None, runs: str | None, seed: str, out_dir: str | None,
+                     fmt: str) -> None:
+    """Baseline against branch (one FILE), or two stochastic scenarios' ensembles side by side (FILE OTHER).
+
+    One FILE: state at a date, both timelines, diagrams, invalidated and derived events.
+    FILE OTHER: both run with the same seed and runs; member counts per date and each
+    state's chance of membership at the horizon, with the differences (OTHER minus FILE).
+    """
     from orgsim.scenarios.branch import build_branch
     from orgsim.scenarios.compare import any_difference, compare
     from orgsim.scenarios.load import load_scenario
+
+    if other is not None:
+        if out_dir or at:
+            raise UserError("--at and -o compare one scenario's branch with its baseline; not with OTHER")
+        _compare_two(file, other, runs, seed, fmt)
+        return
 
     branch = build_branch(load_scenario(file))
     result = compare(branch, at)
@@ -95,8 +110,41 @@ def compare_scenario(file: str, at: str | None, out_dir: str | None, fmt: str) -
                 f"{c['between'][0]} and {c['between'][1]}, from {c['from']} to {c['to'] or 'the end of the log'}")
 
 
+def _compare_two(file: str, other: str, runs: str | None, seed: str, fmt: str) -> None:
+    from orgsim.cli_group import MAX_RUNS, whole_number
+    from orgsim.scenarios.ensemble import run_ensemble
+    from orgsim.scenarios.ensemble_compare import compare_ensembles
+    from orgsim.scenarios.load import load_scenario
+    from orgsim.scenarios.plan import prepare
+
+    scenarios = [load_scenario(f) for f in (file, other)]
+    for s in scenarios:
+        if not s.stochastic.random:
+            raise UserError(f"{s.path}: not a stochastic scenario (nothing random to compare); compare it alone")
+    n_runs = whole_number("--runs", runs, 1, MAX_RUNS) if runs is not None else max(1, scenarios[0].stochastic.runs)
+    n_seed = whole_number("--seed", seed, 0, 2**64 - 1)
+    a, b = (run_ensemble(prepare(s), n_runs, n_seed) for s in scenarios)
+    result = compare_ensembles(a, b)
+    if fmt == "json":
+        print(to_json(result))
+        return
+    if fmt == "csv":
+        emit(result["members"], list(result["members"][0]), "csv")
+        return
+    say(f"A: {result['a']['scenario']} ({file})")
+    say(f"B: {result['b']['scenario']} ({other})")
+    say(f"{counted(n_runs, 'run')} each, seed {n_seed}")
+    rows = [{k: (f"{v:.2f}" if isinstance(v, float) else v) for k, v in r.items()} for r in result["members"]]
+    emit(rows, list(rows[0]), "table", title="member states: mean and 5-95 % range, A and B (difference: B - A)")
+    rows = [{k: ("-" if v is None else f"{v:.3f}" if isinstance(v, float) else v) for k, v in r.items()}
+            for r in result["membership_at_horizon"]]
+    emit(rows, ["state", "a", "b", "difference"], "table",
+         title="chance of membership at the horizon, largest difference first")
+
+
 def _write_comparison(branch, result: dict, out_dir: str) -> None:
-    from orgsim.reports.figures import comparison_figure, timeline_figure
+    from orgsim.reports.figures import comparison_figure
+    from orgsim.reports.timeline import timeline_figure
 
     try:
         os.makedirs(out_dir, exist_ok=True)

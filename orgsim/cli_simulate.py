@@ -7,24 +7,12 @@ import sys
 
 import click
 
-from orgsim.cli import UserError
+from orgsim.cli_group import MAX_RUNS, UserError, whole_number
 from orgsim.cli_scenario import scenario
 from orgsim.output import FORMATS, counted, force_option, print_table, raw_csv_option, say, to_json
 
-MAX_RUNS = 1_000_000
 MAX_WORKERS = 512
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
-
-
-def whole_number(option: str, value: str | None, low: int, high: int) -> int:
-    """Parse a whole-number option, or fail with one line."""
-    try:
-        number = int(str(value), 10)
-    except ValueError:
-        number = None
-    if number is None or not low <= number <= high:
-        raise UserError(f"{option} {value!r}: give a whole number from {low} to {high}")
-    return number
 
 
 def check_output(path: str) -> None:
@@ -41,9 +29,12 @@ def rate_lines(plan) -> list[str]:
     """How each probability was set: an estimate prints its formula and numbers."""
     rates = plan.rates
     estimated = {e.what: e.describe() for e in rates.estimates}
-    lines = [f"absence = {rates.absence:g} per member and session",
-             estimated.get("withdrawal", f"withdrawal = {rates.withdrawal:g} per member and year (given)"),
-             estimated.get("accession", f"accession = {rates.accession:g} per candidate and year (given)"),
+    if plan.hazards is not None:
+        moves = [f"withdrawal and accession: {plan.hazards.describe()}"]
+    else:
+        moves = [estimated.get("withdrawal", f"withdrawal = {rates.withdrawal:g} per member and year (given)"),
+                 estimated.get("accession", f"accession = {rates.accession:g} per candidate and year (given)")]
+    lines = [f"absence = {rates.absence:g} per member and session", *moves,
              f"request = {rates.request:g} per member and year"]
     if plan.candidates:
         lines.append(f"candidates: {', '.join(plan.candidates)}")
@@ -149,9 +140,8 @@ def run_scenario(file: str, runs: str | None, seed: str, workers: str, scheduler
         from orgsim.reports.fanchart import fan_chart
         from orgsim.reports.files import atomic_output
 
-        fig = fan_chart(ens.members_frame(), plan.name, record_before_fork(plan), runs=ens.runs)
-        fig.supxlabel(f"log {plan.log_hash[:16]} · branch {plan.branch_hash[:16]} · seed {ens.seed}", fontsize=6,
-                      color="#868e96", x=0.99, ha="right")
+        fig = fan_chart(ens.members_frame(), plan.name, record_before_fork(plan), runs=ens.runs,
+                        note=f"log {plan.log_hash[:16]} · branch {plan.branch_hash[:16]} · seed {ens.seed}")
         with atomic_output(output) as tmp:
             fig.savefig(tmp, dpi=150, format=os.path.splitext(output)[1][1:])
         say(f"wrote {output}", err=fmt != "table")

@@ -8,7 +8,7 @@ import time
 import click
 
 from orgsim import progress
-from orgsim.cli import UserError, cli
+from orgsim.cli_group import UserError, cli
 from orgsim.output import counted, force_option, say
 from orgsim.reports.files import atomic_output, check_output_path
 
@@ -29,8 +29,9 @@ from orgsim.reports.files import atomic_output, check_output_path
 def synth(orgs: int, states: int, years: int, events: int, seed: int, start_year: int, output: str) -> None:
     """Write a synthetic history that replays strictly: organizations founded over time, states joining,
     leaving, suspended, readmitted and observing, with dates to the day, month or year."""
-    from orgsim.events.synth import SynthSpec, synth_columns
-    from orgsim.events.synth_write import TooLarge, write_log
+    from orgsim.events.synth.events import synth_columns
+    from orgsim.events.synth.plan import SynthSpec
+    from orgsim.events.synth.write import TooLarge, write_log
 
     ext = os.path.splitext(output)[1].lower()
     if ext not in (".parquet", ".yaml", ".yml"):

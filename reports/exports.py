@@ -24,6 +24,8 @@ from orgsim.events.errors import InputError
 from orgsim.events.text import json_safe, xml_invalid
 
 #: Version of the JSON export's structure (documented in ``history_json``).
+from orgsim.engine.year_codes import is_state, organization_ids  # noqa: F401  (used here and re-exported)
+
 JSON_FORMAT = "orgsim-history/1"
 
 
@@ -40,21 +42,6 @@ class Link:
     start_event: str
     end_event: str | None
     bounds: Any = None  # engine.answers.Answer: the earliest and latest start and end
-
-
-def organization_ids(history: History) -> set[str]:
-    """Organizations of the log: declared as organizations, or founded by an event."""
-    declared = set(history.log.entities.get("organizations") or {})
-    return declared | {f.key[1] for f, *_ in history.index.intervals("org")}
-
-
-def is_state(ident: str, organizations: set[str]) -> bool:
-    """True for an ISO 3166-1 alpha-3 code that is not an organization's id (SCO is three letters too).
-
-    >>> is_state("KAZ", {"SCO", "CSTO"}), is_state("SCO", {"SCO", "CSTO"}), is_state("kaz", set())
-    (True, False, False)
-    """
-    return len(ident) == 3 and ident.isalpha() and ident.isupper() and ident not in organizations
 
 
 def links(history: History) -> list[Link]:

@@ -1,4 +1,4 @@
-"""Figures: the network at one or several dates, and the membership timeline (a Gantt chart).
+"""Figures: the network at one or several dates, and the text and legend helpers every figure shares (timeline.py and geo.py draw with them).
 
 Every drawn node and label carries a ``gid`` (``node:ID``, ``label:ID``), so tests
 (and SVG consumers) can check from the figure itself what was drawn.
@@ -28,9 +28,10 @@ from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 
 from orgsim.engine.graph import state_graph  # noqa: E402
 from orgsim.engine.history import History, as_date  # noqa: E402
-from orgsim.events.dates import HistDate  # noqa: E402
+from orgsim.events.dates import HistDate, ordinal_to_iso  # noqa: E402
 
 from .layout import Layout, stable_layout  # noqa: E402
+from .regions import REGION_ORDER, region_of  # noqa: E402
 from .style import (ANSWER_STYLE, ANSWER_WORDS, DEFAULT_SIZE, EDGE_STYLE, FONT, GREY,  # noqa: E402,F401
                     NODE_STYLE, SIZES, SLIDE_HEIGHT, STATUS_COLORS, caption_events, short_label)
 from .words import plain_date  # noqa: E402
@@ -41,6 +42,7 @@ GROUP_AT = 40
 ROW_H = 0.15  # inches per row of the network at 7 pt
 ROW_H_COMPACT = 0.118  # at a column's width: ids only, rows as tight as 7 pt allows
 PAD = 0.08  # inches of air around each block
+REGION_GAP = 0.3  # rows of air between two regions' tiles
 
 _RENDERER = RendererAgg(10, 10, 72)  # measures text in points
 
@@ -128,7 +130,8 @@ def _states_and_right(layout: Layout) -> tuple[list[str], list[str]]:
 class NetworkGeometry:
     """Where things go in one panel, in inches from the panel's bottom left corner."""
 
-    def __init__(self, layout: Layout, width: float, compact: bool, history: History):
+    def __init__(self, layout: Layout, width: float, compact: bool, history: History,
+                 dates: Sequence[HistDate] = ()):
         self.layout, self.width, self.compact = layout, width, compact
         self.left, self.right = _states_and_right(layout)
         self.grouped = len(self.left) > GROUP_AT
@@ -138,11 +141,18 @@ class NetworkGeometry:
                                  1.2)
         if self.grouped:
             self.tile_w = self.state_label_w + 0.16
-            self.tile_cols = max(1, int((width * 0.62) // self.tile_w))
-            ever = {str(f.value) for f, *_ in history.index.intervals("member") if f.key[1] == history.org}
-            groups = max(1, len(ever & set(STATUS_COLORS)))
-            tile_rows = math.ceil(len(self.left) / self.tile_cols) + 2 * groups
-            rows = max(tile_rows, len(self.right) + 3)
+            self.region_w = max(text_width(f"{r} (000)", LABEL_SIZE) for r in REGION_ORDER) + 0.12
+            # With no bodies or forces to the right, the tiles take the room the organization does not need.
+            self.tile_share = 0.62 if self.right else 0.86
+            self.tile_cols = max(1, int((width * self.tile_share - self.region_w) // self.tile_w))
+            # Every panel (and every frame of an animation) has one height: the most rows any day needs, found
+            # on the key dates, the day each key date's uncertainty ends, and the dates drawn.
+            days = {d.key: d for d in history.key_dates()}
+            days |= {d.upper: as_date(ordinal_to_iso(d.upper)) for d in list(days.values()) if d.upper}
+            days |= {d.key: d for d in dates}
+            tile_rows = max([self.tile_rows(tile_groups(state_graph(history.at(d)), self.left))
+                             for d in days.values()] + [1])
+            rows = max(math.ceil(tile_rows), len(self.right) + 3)
         else:
             rows = max(len(self.left), len(self.right), 3)
         # At a column's width a long right column folds into two, so the panel stays short.
@@ -151,6 +161,27 @@ class NetworkGeometry:
             rows = max(len(self.left), math.ceil(len(self.right) / 2), 3)
         self.rows = rows
         self.height = rows * self.row_h + 0.12
+
+    def tile_rows(self, groups: list[tuple[str, list[tuple[str, list[str]]]]]) -> float:
+        """Rows the tiles take: a heading per status, a row per full line of tiles per region, half a row between."""
+        return sum(1 + sum(math.ceil(len(nodes) / self.tile_cols) + REGION_GAP for _r, nodes in regions) + 0.5
+                   for _s, regions in groups)
+
+
+def tile_groups(g, nodes: list[str]) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """The drawn states grouped by their strongest status, then by M49 region, each sorted by id."""
+    out = []
+    by_status: dict[str, dict[str, list[str]]] = {}
+    for n in nodes:
+        if n in g:
+            statuses = [d.get("status") for _, _, d in g.out_edges(n, data=True)]
+            best = next((s for s in STATUS_COLORS if s in statuses), "unknown")
+            by_status.setdefault(best, {}).setdefault(region_of(n), []).append(n)
+    for status in STATUS_COLORS:
+        if status in by_status:
+            regions = by_status[status]
+            out.append((status, [(r, sorted(regions[r])) for r in REGION_ORDER if r in regions]))
+    return out
 
 
 def _node_color(g, n: str, data: dict) -> str:
@@ -194,7 +225,7 @@ def draw_network(ax, history: History, date: HistDate, geo: NetworkGeometry,
     org = history.org
     W, H = geo.width, geo.height
     top = H - geo.row_h / 2
-    org_x = W * (0.66 if geo.grouped else 0.46)
+    org_x = W * (geo.tile_share + 0.04 if geo.grouped else 0.46)
     if geo.right_cols == 2:
         org_x = geo.state_label_w + 0.45
     right_x = org_x + 0.35
@@ -211,25 +242,21 @@ def draw_network(ax, history: History, date: HistDate, geo: NetworkGeometry,
     room_right = {n: (right_x + (i // per_col + 1) * col_w - pos[n][0] - 0.12) for i, n in enumerate(geo.right)}
     pos[org] = (org_x, H / 2 + 0.1)
     texts = []
-    if geo.grouped:  # tiles grouped by status: a heading, then one tile per state
-        by_status: dict[str, list[str]] = {}
-        for n in geo.left:
-            if n in g:
-                statuses = [d.get("status") for _, _, d in g.out_edges(n, data=True)]
-                best = next((s for s in STATUS_COLORS if s in statuses), "unknown")
-                by_status.setdefault(best, []).append(n)
+    if geo.grouped:  # a heading per status; under it a row of tiles per region, the region named on the left
         y = top
-        for status in STATUS_COLORS:
-            nodes = by_status.get(status, [])
-            if not nodes:
-                continue
-            ax.text(0.02, y, f"{status.replace('_', ' ')} ({len(nodes)})", fontsize=LABEL_SIZE, fontweight="bold",
+        for status, regions in tile_groups(g, geo.left):
+            count = sum(len(nodes) for _r, nodes in regions)
+            ax.text(0.02, y, f"{status.replace('_', ' ')} ({count})", fontsize=LABEL_SIZE, fontweight="bold",
                     va="center", ha="left", gid=f"group:{status}")
             y -= geo.row_h
-            for i, n in enumerate(nodes):
-                col, row = i % geo.tile_cols, i // geo.tile_cols
-                pos[n] = (0.08 + col * geo.tile_w, y - row * geo.row_h)
-            y -= (math.ceil(len(nodes) / geo.tile_cols)) * geo.row_h + geo.row_h * 0.5
+            for region, nodes in regions:
+                ax.text(0.08, y, f"{region} ({len(nodes)})", fontsize=LABEL_SIZE, va="center", ha="left",
+                        color="#333333", gid=f"region:{status}:{region}")
+                for i, n in enumerate(nodes):
+                    col, row = i % geo.tile_cols, i // geo.tile_cols
+                    pos[n] = (0.08 + geo.region_w + col * geo.tile_w, y - row * geo.row_h)
+                y -= (math.ceil(len(nodes) / geo.tile_cols) + REGION_GAP) * geo.row_h
+            y -= geo.row_h * 0.5
     else:
         n_left = len(geo.left)
         for i, n in enumerate(geo.left):
@@ -329,16 +356,17 @@ def _clip_lines(text: str, n: int | None) -> str:
 
 
 def panels_figure(panels: list[Panel], layout: Layout, size: str = DEFAULT_SIZE, title_lines: int | None = None,
-                  caption_lines: int | None = None) -> Figure:
+                  caption_lines: int | None = None, dates: Sequence[HistDate] = ()) -> Figure:
     """Network panels in a filled grid, each with its own title and caption blocks, and one legend band.
 
-    ``title_lines`` and ``caption_lines`` fix those blocks' heights (an animation's frames must all be one size).
+    ``title_lines`` and ``caption_lines`` fix those blocks' heights, and ``dates`` (every frame's) the
+    network's: an animation's frames must all be one size.
     """
     fig_w, _dpi = figure_width(size)
     nrows, ncols = grid_shape(len(panels), size)
     panel_w = (fig_w - PAD * (ncols + 1)) / ncols
     compact = panel_w < 4.0
-    geo = NetworkGeometry(layout, panel_w, compact, panels[0].history)
+    geo = NetworkGeometry(layout, panel_w, compact, panels[0].history, [p.date for p in panels] + list(dates))
     titles = [wrap(p.title, FONT["title"], panel_w, "bold") for p in panels]
     captions = [wrap(caption_events(p.history, p.date, p.since, limit=2 if compact else 4, first=p.first),
                      FONT["caption"], panel_w) for p in panels]
@@ -408,12 +436,3 @@ def comparison_figure(baseline: History, branch: History, date: str | HistDate,
 def save(fig: Figure, path: str, size: str | None = None) -> None:
     """Save a figure at its preset's resolution; the format follows the file's extension (png, svg, pdf)."""
     fig.savefig(path, dpi=SIZES[size][1] if size else fig.get_dpi())
-
-
-def __getattr__(name: str):  # noqa: ANN202
-    """``timeline_figure`` is looked up here too; imported on use, since the timeline imports this module."""
-    if name == "timeline_figure":
-        from .timeline import timeline_figure
-
-        return timeline_figure
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

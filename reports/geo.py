@@ -163,6 +163,8 @@ def counts_frame(history: History, step_days: int = 30):
     days = np.arange(first, last + 1, step_days)
     data = {}
     for status in ALL_STATUS_COLORS:
+        if status == "not_in_system":  # a state that ceased to exist is no longer counted in any status
+            continue
         rows = [(s, e) for v, s, e in spans if v == status]
         if rows:
             s, e = np.array(rows, dtype=np.int64).T

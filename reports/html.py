@@ -76,7 +76,8 @@ def figures_html(history: History) -> tuple[str, str]:
 
     matplotlib.use("Agg")  # no display: figures are only ever written out
     try:  # imported lazily: matplotlib is slow to load, and the figures module is optional here
-        from .figures import network_figure, timeline_figure
+        from .figures import network_figure
+        from .timeline import timeline_figure
     except ImportError as exc:
         return _missing("timeline figure", exc), _missing("network diagram", exc)
     fig = timeline_figure(history)

@@ -25,6 +25,7 @@ from orgsim.engine.history import History
 
 from .geo import countries, ever_states, extent
 from .layout import stable_layout
+from .regions import REGION_ORDER, region_of
 from .style import ALL_STATUS_COLORS, ANSWER_STYLE, NODE_STYLE
 from .words import event_title, plain_date
 
@@ -94,21 +95,47 @@ def map_svg(history: History) -> str:
             f'<g class="countries">{"".join(paths)}</g></svg>')
 
 
-def network_positions(history: History) -> dict[str, list[float]]:
-    """Preset positions for the interactive network: the stable layout (states left, bodies right), in pixels."""
+#: Past this many states the network is a grid of tiles, one block per M49 region (as in the figures).
+TILES_PAST = 40
+TILE_W, ROW_H = 60, 28  # pixels
+
+
+def network_positions(history: History) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Preset positions for the interactive network, in pixels, and where each region's heading goes.
+
+    States stand left, bodies right, as in the stable layout; past ``TILES_PAST`` states they are tiles in one
+    block per UN M49 region, sorted by id, each block under its region's name (the colour tells the status).
+    """
     layout = stable_layout(history)
     states = sorted((n for n, t in layout.types.items() if t in ("state", "other")), key=lambda n: -layout.pos[n][1])
-    pos = {n: [layout.pos[n][0] * 120, (layout.rows - layout.pos[n][1]) * 28] for n in layout.pos}
-    if len(states) > 40:  # many states: a grid of tiles left of the organization
+    pos = {n: [layout.pos[n][0] * 120, (layout.rows - layout.pos[n][1]) * ROW_H] for n in layout.pos}
+    headings: dict[str, list[float]] = {}
+    if len(states) > TILES_PAST:
         cols = math.ceil(math.sqrt(len(states)))
-        for i, n in enumerate(states):
-            pos[n] = [-60 * (cols - i % cols), 28 * (i // cols)]
-    return pos
+        by_region: dict[str, list[str]] = {}
+        for n in states:
+            by_region.setdefault(region_of(n), []).append(n)
+        y = 0.0
+        for region in (r for r in REGION_ORDER if r in by_region):
+            headings[region] = [-TILE_W * cols - 10, y]
+            y += ROW_H
+            for i, n in enumerate(sorted(by_region[region])):
+                pos[n] = [-TILE_W * (cols - i % cols), y + ROW_H * (i // cols)]
+            y += ROW_H * (math.ceil(len(by_region[region]) / cols) + 0.5)
+        # The organization beside the blocks' middle, its bodies and forces in a column to its right.
+        mid = (y - ROW_H) / 2
+        pos[history.org] = [TILE_W, mid]
+        right = sorted((n for n, t in layout.types.items() if t in ("body", "force")), key=lambda n: -layout.pos[n][1])
+        for i, n in enumerate(right):
+            pos[n] = [3 * TILE_W + (layout.pos[n][0] - min(layout.pos[m][0] for m in right)) * 120,
+                      mid + ROW_H * (i - (len(right) - 1) / 2)]
+    return pos, headings
 
 
 def live_data(history: History) -> dict[str, Any]:
     """What the page's script needs for the network and the map: colours, positions and events in words."""
     state = history.at(history.key_dates()[-1]) if history.key_dates() else None
+    positions, headings = network_positions(history)
     events = {}
     for e in history.log.events:
         srcs = [f"l.{s.line}: {s.gloss}" if s.line is not None else s.gloss for s in e.sources][:3]
@@ -119,7 +146,8 @@ def live_data(history: History) -> dict[str, Any]:
         "node_style": {t: {"shape": {"H": "hexagon", "o": "ellipse", "s": "rectangle", "^": "triangle",
                                      "D": "diamond"}[m], "color": c} for t, (m, _s, c) in NODE_STYLE.items()},
         "answer_alpha": {m: v[2] for m, v in ANSWER_STYLE.items()},
-        "positions": network_positions(history),
+        "positions": positions,
+        "region_headings": headings,
         "events_words": events,
         "ever": ever_states(history),
     }

@@ -30,7 +30,9 @@ STATUS_COLORS = {
     "unknown": GREY,
 }
 #: Colour of statuses after leaving (the timeline, the counts and the report).
-FORMER_COLORS = {"withdrawn": OKABE_ITO["orange"], "not_renewed": DARK_GREY}
+FORMER_COLORS = {"withdrawn": OKABE_ITO["orange"], "not_renewed": DARK_GREY, "not_in_system": LIGHT_GREY}
+#: A status in words where its id would puzzle a reader (a COW import's state that ceased to exist).
+STATUS_WORDS = {"not_in_system": "no longer a state", "not_renewed": "not renewed"}
 ALL_STATUS_COLORS = {**STATUS_COLORS, **FORMER_COLORS}
 #: Marker, size (points²) and colour of each node type; shape, not colour, tells a body from a state.
 NODE_STYLE = {
@@ -56,6 +58,11 @@ SIZES = {"column": (85 / 25.4, 300), "page": (175 / 25.4, 200), "slide": (13.333
 SLIDE_HEIGHT = 7.5
 DEFAULT_SIZE = "page"
 MAX_LABEL = 46
+
+
+def status_words(status: str) -> str:
+    """A status as a legend says it."""
+    return STATUS_WORDS.get(status, status.replace("_", " "))
 
 
 def status_color(status: str | None, default: str = GREY) -> str:

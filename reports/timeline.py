@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from matplotlib.dates import YearLocator, date2num, DateFormatter
+from matplotlib.dates import DateFormatter, date2num
+from matplotlib.ticker import FixedLocator
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -23,7 +24,7 @@ from orgsim.engine.frames import membership_frame
 from orgsim.engine.history import History
 
 from .figures import PAD, add_legend, figure_width, fit, line_height, text_width, wrap
-from .style import ALL_STATUS_COLORS, DEFAULT_SIZE, FONT, GREY, SIZES
+from .style import ALL_STATUS_COLORS, DEFAULT_SIZE, FONT, GREY, SIZES, status_words
 from .words import event_title, plain_date
 
 KEY_KINDS = frozenset({"treaty_signed", "treaty_in_force", "accession", "protocol_signed", "non_renewal",
@@ -35,6 +36,14 @@ LABEL_ROWS_UP_TO = 40
 KEY_IN_FIGURE_UP_TO = 14
 MAX_HEIGHT = 19.0  # inches: 3000 px at 150 dpi with room to spare
 MARKER_W = 0.16  # inches a numbered marker takes
+MIN_SPAN_MM = 1.5  # the narrowest an uncertain boundary's hatch is drawn
+
+
+def _span(lo: int, hi: int, days_per_inch: float) -> tuple[float, float]:
+    """Left and width (in days) of the hatch over an uncertain boundary: its whole period, and never narrower than
+    ``MIN_SPAN_MM`` printed, centred on that period, so a month in a 30-year chart is seen, not a hairline."""
+    width = max(_num(hi) + 1 - _num(lo), MIN_SPAN_MM / 25.4 * days_per_inch)
+    return (_num(lo) + _num(hi) + 1) / 2 - width / 2, width
 
 
 def _num(ordinal: int) -> float:
@@ -113,11 +122,12 @@ def timeline_figure(history: History, size: str = DEFAULT_SIZE, key: bool | None
     x0, x1 = _num(dt.date(dt.date.fromordinal(start0).year, 1, 1).toordinal()), _num(horizon)
     to_in = lambda v: (v - x0) / (x1 - x0) * ax_w  # noqa: E731
     lanes = _lanes([to_in(_num(k)) for k, _ in groups])
+    days_per_inch = (x1 - x0) / ax_w
     lanes_h = (max(lanes) + 1 if lanes else 0) * 0.17 + 0.05
     title_h = line_height(FONT["title"]) + PAD
-    status_handles = [Patch(color=c, label=s.replace("_", " ")) for s, c in ALL_STATUS_COLORS.items()
+    status_handles = [Patch(color=c, label=status_words(s)) for s, c in ALL_STATUS_COLORS.items()
                       if s in set(df.status) or s in ("member", "suspended", "withdrawn")]
-    status_handles.append(Patch(facecolor="none", edgecolor="#000000", hatch="////",
+    status_handles.append(Patch(facecolor="#FFFFFF", edgecolor="#000000", hatch="/////",
                                 label="date known only to the month or year"))
     legend_h = add_legend(Figure(figsize=(W, 1)), status_handles, W)
     key_text = ""
@@ -142,9 +152,9 @@ def timeline_figure(history: History, size: str = DEFAULT_SIZE, key: bool | None
             ax.barh(row, _num(end) - _num(start), left=_num(start), height=0.7, color=color,
                     edgecolor="none", gid=f"bar:{member}:{r.status}:{r.start_text}")
             if ev.date.precision != "day":  # the boundary lies somewhere in this span
-                lo, hi = ev.date.key, ev.date.upper or ev.date.key
-                ax.barh(row, max(_num(hi) - _num(lo), 1.0), left=_num(lo), height=0.7, color="none",
-                        edgecolor="#000000", hatch="////", linewidth=0.6, gid=f"span:{member}:{r.start_text}")
+                left, width = _span(ev.date.key, ev.date.upper or ev.date.key, days_per_inch)
+                ax.barh(row, width, left=left, height=0.9, color="#FFFFFF", edgecolor="#000000", hatch="/////",
+                        linewidth=0.6, zorder=3, gid=f"span:{member}:{r.start_text}")
     ax.set_ylim(len(states) - 0.5, -0.5)
     ax.set_xlim(x0, x1)
     if labelled:
@@ -157,9 +167,11 @@ def timeline_figure(history: History, size: str = DEFAULT_SIZE, key: bool | None
         ax.set_yticks(ticks, [f"joined {d}s ({len(r)})" for d, r in decades.items()], fontsize=FONT["tick"])
         for rows in decades.values():
             ax.axhline(rows[-1] + 0.5, color="#FFFFFF", linewidth=0.8)
-    span_years = dt.date.fromordinal(horizon).year - dt.date.fromordinal(start0).year
-    step = max(1, math.ceil(span_years / (ax_w / 0.45)))
-    ax.xaxis.set_major_locator(YearLocator(step))
+    # Ticks start at the first year drawn (1992 for the CST), then every ``step`` years.
+    first_year, last_year = dt.date.fromordinal(start0).year, dt.date.fromordinal(horizon).year
+    step = max(1, math.ceil((last_year - first_year) / (ax_w / 0.45)))
+    ticks = [_num(dt.date(y, 1, 1).toordinal()) for y in range(first_year, last_year + 1, step)]
+    ax.xaxis.set_major_locator(FixedLocator([t for t in ticks if x0 <= t <= x1]))
     ax.xaxis.set_major_formatter(DateFormatter("%Y"))
     ax.tick_params(axis="x", labelsize=FONT["tick"], length=2, pad=1)
     ax.tick_params(axis="y", length=0, pad=2)

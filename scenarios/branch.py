@@ -15,7 +15,7 @@ from orgsim.events.dates import parse_date
 from orgsim.events.errors import InputError
 from orgsim.events.model import Event, Log
 from orgsim.events.parse import event_for_log
-from orgsim.events.store_view import load_any
+from orgsim.events.load import load_any
 
 from .model import Intervention, Scenario, event_fields
 from .rules import apply_rule_switches

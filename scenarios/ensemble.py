@@ -29,10 +29,13 @@ import numpy as np
 from orgsim.events.errors import InputError
 
 from .plan import TALLIES, Plan, iso
-from .simulate import Outcome, run_once
+from .run import Outcome
+from .simulate import run_once
 
 #: Percentiles of the member count reported for each date.
 PERCENTILES = (5, 25, 50, 75, 95)
+#: Statuses that make a state a party to the treaty, in the record drawn before the fork.
+PARTY_STATUSES = frozenset({"member", "signatory"})
 
 
 def run_chunk(plan: Plan, seed: int, first: int, stop: int) -> list[Outcome]:
@@ -233,6 +236,9 @@ class Ensemble:
             "rates": {"absence": rates.absence, "withdrawal": rates.withdrawal, "accession": rates.accession,
                       "request": rates.request},
             "estimates": [e.to_dict() for e in rates.estimates],
+            "hazards": None if self.plan.hazards is None else {
+                "model": "fitted", "source": self.plan.hazards.source, "covariates": list(
+                    self.plan.hazards.model.covariates), "about": self.plan.hazards.model.about},
             "members": records(self.members_frame()), "membership": records(self.membership_frame()),
             "bodies": records(self.bodies_frame()), "forces": records(self.forces_frame()),
             "tallies_mean": {k: float(v) for k, v in self.tallies_frame().mean().items()},
@@ -274,13 +280,17 @@ def run_ensemble(plan: Plan, runs: int, seed: int = 0, workers: int = 1, schedul
 
 
 def record_before_fork(plan: Plan) -> list[tuple[str, int]]:
-    """The branch's member count at each date it changed before the fork, and on the fork date."""
+    """The branch's count of states party (members and signatories) at each date it changed before the fork.
+
+    A signatory is a party to the treaty before it is in force (the CST's six signatories of May 1992):
+    counting members alone would draw the record at zero until entry into force.
+    """
     from orgsim.engine.history import History
 
     history = History(plan.log, readings=plan.readings, org=plan.org, strict=False)
     out: list[tuple[str, int]] = []
     for d in sorted({e.date.key for e in plan.log.events if e.date.key < plan.start}) + [plan.start]:
-        n = len(history.at(iso(d)).members(status="member"))
+        n = len({r["id"] for r in history.at(iso(d)).members() if r["status"] in PARTY_STATUSES})
         if not out or out[-1][1] != n or d == plan.start:
             out.append((iso(d), n))
     return out

@@ -24,7 +24,7 @@ from orgsim.events.dates import DateError, parse_date
 from orgsim.events.errors import InputError
 from orgsim.events.model import Log
 from orgsim.events.parse import EVENT_FIELDS, ID_RE, event_for_log
-from orgsim.events.store_view import load_any
+from orgsim.events.load import load_any
 from orgsim.events.vocabulary import KINDS
 from orgsim.events.yamlio import LINE_KEY, load_yaml_file
 
@@ -36,7 +36,8 @@ TOP_FIELDS = {"orgsim_scenario", "name", "question", "log", "raised_by", "expect
 #: What an intervention may hold besides its verb: the verbs' arguments and `why`.
 INTERVENTION_FIELDS = {"to", "set", "mode", "choose", "why", LINE_KEY}
 STOCHASTIC_FIELDS = {"start", "until", "absence", "withdrawal", "accession", "candidates", "request", "runs",
-                     LINE_KEY}
+                     "model", "hazards", "fit", LINE_KEY}
+MODELS = ("constant", "fitted")
 
 
 def _err(msg: str, path: str, line: int | None) -> InputError:
@@ -179,7 +180,41 @@ def _stochastic(raw: Any, path: str) -> Stochastic:
     runs = values.get("runs", 1)
     if not isinstance(runs, int) or isinstance(runs, bool) or runs < 1:
         raise _err("stochastic.runs: a whole number of runs, 1 or more", path, line)
-    return Stochastic(**values)
+    values.update(_model(values, path, line))
+    return Stochastic(**values, line=line)
+
+
+def _relative(ref: Any, path: str, line: int, what: str) -> str:
+    """A file named by a scenario: absolute, or relative to the scenario file (it must exist)."""
+    if not isinstance(ref, str) or not ref.strip():
+        raise _err(f"{what}: a file name", path, line)
+    full = ref if os.path.isabs(ref) else os.path.join(os.path.dirname(os.path.abspath(path)), ref)
+    if not os.path.exists(full):
+        raise _err(f"{what}: {ref} does not exist (paths are relative to the scenario file)", path, line)
+    return full
+
+
+def _model(values: dict, path: str, line: int) -> dict:
+    """``model: constant`` (the default) or ``model: fitted`` with one of ``hazards:`` or ``fit:``."""
+    model = values.get("model", "constant")
+    if model not in MODELS:
+        raise _err(f"stochastic.model: one of {', '.join(MODELS)}, not {model!r}", path, line)
+    if model == "constant":
+        for k in ("hazards", "fit"):
+            if k in values:
+                raise _err(f"stochastic.{k}: only with model: fitted", path, line)
+        return {}
+    for k in ("withdrawal", "accession"):
+        if k in values:
+            raise _err(f"stochastic.{k}: with model: fitted the hazards come from the model; leave it out", path, line)
+    if ("hazards" in values) == ("fit" in values):
+        raise _err("stochastic: model: fitted needs one of hazards: FILE.json or fit: [data paths]", path, line)
+    if "hazards" in values:
+        return {"hazards": _relative(values["hazards"], path, line, "stochastic.hazards")}
+    paths = values["fit"]
+    if not isinstance(paths, list) or not paths:
+        raise _err("stochastic.fit: a list of logs or data files to fit the hazards on", path, line)
+    return {"fit": tuple(_relative(p, path, line, "stochastic.fit") for p in paths)}
 
 
 def load_scenario(path: str) -> Scenario:

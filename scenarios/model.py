@@ -49,12 +49,16 @@ class Stochastic:
     candidates: tuple[str, ...] = ()
     request: float = 0.0  # chance a member asks for assistance in a year
     runs: int = 1
+    model: str = "constant"  # constant: the rates above; fitted: logit hazards (scenarios/fitted.py)
+    hazards: str | None = None  # with model: fitted, a saved model (path resolved against the scenario file)
+    fit: tuple[str, ...] = ()  # with model: fitted, data to fit the hazards on instead (paths, resolved)
+    line: int = 0  # the stochastic mapping's line in the scenario file
 
     @property
     def random(self) -> bool:
         """True if any draw can differ between runs."""
-        return any(isinstance(v, str) or v > 0 for v in (self.absence, self.withdrawal, self.accession,
-                                                           self.request))
+        return self.model == "fitted" or any(isinstance(v, str) or v > 0 for v in (
+            self.absence, self.withdrawal, self.accession, self.request))
 
 
 @dataclass(frozen=True)

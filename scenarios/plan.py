@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping
@@ -15,6 +16,7 @@ from orgsim.events.errors import InputError
 from orgsim.events.model import Event, Log
 
 from .branch import Branch, build_branch
+from .fitted import FittedHazards, check_covariates, describe_model, fit_from, fitted_hazards, load_model
 from .hazards import Estimate, estimate_accession, estimate_withdrawal
 from .model import Scenario
 
@@ -70,12 +72,13 @@ class Plan:
     order: int
     log_hash: str = ""  # head hash of the baseline log, so a result can be traced to it
     branch_hash: str = ""  # head hash of the branch's log
+    hazards: FittedHazards | None = None  # model: fitted: the hazards that replace the withdrawal and accession rates
 
     @property
     def random(self) -> bool:
         """True if runs can differ."""
         r = self.rates
-        return any(p > 0 for p in (r.absence, r.withdrawal, r.accession, r.request))
+        return self.hazards is not None or any(p > 0 for p in (r.absence, r.withdrawal, r.accession, r.request))
 
     @property
     def years(self) -> range:
@@ -155,17 +158,34 @@ def observation_days(start: int, until: int) -> tuple[int, ...]:
     return tuple(days + ([until] if until != days[-1] else []))
 
 
+def scenario_hazards(scenario: Scenario, history: History, org: str, start: int,
+                     states: tuple[str, ...]) -> FittedHazards | None:
+    """``model: fitted``: the saved or freshly fitted hazards, with the organization's history at the fork."""
+    sto = scenario.stochastic
+    if sto.model != "fitted":
+        return None
+    if sto.hazards:
+        model = load_model(sto.hazards, scenario.path, sto.line)
+        source = f"{os.path.basename(sto.hazards)}: {describe_model(model.about)}"
+    else:
+        model = fit_from(sto.fit, scenario.path, sto.line)
+        source = f"fitted on {describe_model(model.about)}"
+    check_covariates(model, source, scenario.path, sto.line)
+    return fitted_hazards(model, source, history, org, year_of(start), states)
+
+
 def prepare(scenario: Scenario, branch: Branch | None = None) -> Plan:
     """Turn a scenario into a plan: build its branch, fix the fork and horizon, estimate the rates."""
     branch = branch or build_branch(scenario)
     log, org, history = branch.log, branch.baseline.org, branch.history
     start, until = fork_and_horizon(scenario, log)
     states = {f.key[2] for f, *_ in history.index.intervals("member") if f.key[1] == org}
+    observed = tuple(sorted(states | set(scenario.stochastic.candidates)))
     return Plan(
         name=scenario.name, path=scenario.path, log=log, readings=dict(branch.readings), org=org,
         start=start, until=until, rates=scenario_rates(scenario, branch.baseline, start),
         candidates=tuple(scenario.stochastic.candidates),
-        states=tuple(sorted(states | set(scenario.stochastic.candidates))),
+        states=observed, hazards=scenario_hazards(scenario, history, org, start, observed),
         bodies=_ever(history, "body", org), forces=_ever(history, "force", org),
         meeting_bodies=_meeting_bodies(log), dates=observation_days(start, until),
         modes={iv.target: iv.args["mode"] for iv in scenario.interventions if iv.verb == "rule"},

@@ -1,8 +1,8 @@
-"""The simulation's SimPy processes, one function each (started by :meth:`Run.execute`)."""
+"""The simulation's SimPy processes, one function each (started by ``simulate.execute``)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import Callable, Iterator
 
 import simpy
 
@@ -10,14 +10,10 @@ from orgsim.engine.apply import Unmet, apply_event
 from orgsim.events.model import Event
 
 from .hazards import AT_RISK_OF_EXIT, IN
+from .fitted import kind_of
+from .plan import DEFAULT_MODE, PHASE_ACT, PHASE_LOG, PHASE_OBSERVE, days_in, first_day, year_of
 from .rules import decision_adopted, force_use_allowed
-
-from .plan import DEFAULT_MODE, PHASE_ACT, PHASE_LOG, PHASE_OBSERVE, days_in, first_day
-
-
-
-if TYPE_CHECKING:
-    from .simulate import Run
+from .run import Run
 
 
 # --- the processes -------------------------------------------------------------------
@@ -93,24 +89,40 @@ def yearly_draw(run: Run, act: str, state: str, year: int) -> tuple[int, float, 
     return first_day(year) + int(u_day * days_in(year)), float(u_act), float(u_more)
 
 
+def chance(run: Run, act: str, state: str) -> tuple[float, str]:
+    """A state's yearly probability of an act now, and how it was set (a constant rate, or the fitted hazard)."""
+    status = run.status(state)
+    if run.hazards is None:
+        p = getattr(run.plan.rates, act)
+        return p, f"{act} = {p:.4f} a year ({run.plan.rates.source(act)})"
+    kind = kind_of(act, status, state in run.hazards.ever)
+    members = run.members()
+    p = run.hazards.chance(kind, state, year_of(run.today), members, status)
+    return p, f"{kind} hazard = {p:.4f} this year (fitted: {run.plan.hazards.source})"
+
+
 def withdraw(run: Run, state: str, u: float, _spare: float) -> None:
-    """A member leaves with the withdrawal probability."""
-    p = run.plan.rates.withdrawal
-    if u < p and run.status(state) in AT_RISK_OF_EXIT:
-        if run.emit("withdrawal", (state,), run.plan.org, {}, f"member({state})",
-                    f"withdrawal = {p:.4f} a year ({run.plan.rates.source('withdrawal')})"):
-            run.tally["withdrawals"] += 1
+    """A member leaves with the withdrawal probability (or its fitted exit hazard)."""
+    if run.status(state) not in AT_RISK_OF_EXIT:
+        return
+    p, why = chance(run, "withdrawal", state)
+    if u < p and run.emit("withdrawal", (state,), run.plan.org, {}, f"member({state})", why):
+        run.tally["withdrawals"] += 1
+        if run.hazards is not None:
+            run.hazards.changed(state, year_of(run.today), joined=False)
 
 
 def join(run: Run, state: str, u: float, _spare: float) -> None:
-    """A candidate joins (or a former member returns) with the accession probability."""
-    p = run.plan.rates.accession
+    """A candidate joins (or a former member returns) with the accession probability (or its fitted hazard)."""
     status = run.status(state)
-    if u < p and state in run.plan.candidates and status not in IN:
-        kind = "readmission" if status in ("withdrawn", "not_renewed", "suspended") else "accession"
-        if run.emit(kind, (state,), run.plan.org, {}, f"candidate({state})",
-                    f"accession = {p:.4f} a year ({run.plan.rates.source('accession')})"):
-            run.tally["accessions"] += 1
+    if state not in run.plan.candidates or status in IN:
+        return
+    p, why = chance(run, "accession", state)
+    kind = "readmission" if status in ("withdrawn", "not_renewed", "suspended") else "accession"
+    if u < p and run.emit(kind, (state,), run.plan.org, {}, f"candidate({state})", why):
+        run.tally["accessions"] += 1
+        if run.hazards is not None:
+            run.hazards.changed(state, year_of(run.today), joined=True)
 
 
 def situations(run: Run) -> list[str]:

@@ -7,6 +7,7 @@ generated log of 60 states; captions speak plain words; sizes follow the presets
 import itertools
 import os
 import re
+import shutil
 import textwrap
 
 import numpy as np
@@ -241,6 +242,89 @@ def test_animation_frames_share_one_palette(csto):
     assert {"member", "suspended"} <= seen
 
 
+def status_pixel(history, dates, i, frame, dpi, state="UZB"):
+    """The RGB colour at the centre of a state's node in frame ``i`` (None when the node is not drawn)."""
+    from orgsim.reports.animation import frame_figure
+    from orgsim.reports.layout import stable_layout
+
+    fig = frame_figure(history, dates, i, stable_layout(history, dates))
+    fig.set_dpi(dpi)
+    nodes = fig.findobj(lambda a: a.get_gid() == f"node:{state}")
+    if not nodes:
+        return None
+    x, y = nodes[0].get_offset_transform().transform(nodes[0].get_offsets()[0])
+    return frame.convert("RGB").getpixel((int(round(x)), int(round(frame.size[1] - y))))
+
+
+def nearest_status(rgb) -> str:
+    """The status whose colour is nearest to a pixel (what a reader matches against the legend)."""
+    def dist(hex_):
+        return sum((int(hex_[k:k + 2], 16) - v) ** 2 for k, v in zip((1, 3, 5), rgb))
+    return min(ALL_STATUS_COLORS, key=lambda st: dist(ALL_STATUS_COLORS[st]))
+
+
+def html_frames(page: str) -> list:
+    """The frames an HTML animation embeds, as (image, date) pairs."""
+    import base64
+    import io
+    import json
+
+    data = json.loads(re.search(r'<script id="frames" type="application/json">(.*?)</script>', page, re.S)[1])
+    return [(Image.open(io.BytesIO(base64.b64decode(f["src"].split(",", 1)[1]))), f["date"]) for f in data]
+
+
+def test_animation_as_an_html_page(run, tmp_path, monkeypatch, csto):
+    """`orgsim animate -o network.html`: one offline page holding every frame, in the GIF's palette, with plain
+    dates; suspended Uzbekistan is drawn in the exact suspended colour of every other figure."""
+    monkeypatch.setattr("orgsim.reports.animation.GIF_DPI", 40)
+    out = tmp_path / "network.html"
+    code, stdout, _ = run("animate", "-o", str(out))
+    page = out.read_text(encoding="utf-8")
+    frames = html_frames(page)
+    dates = frame_dates(csto)
+    assert code == 0 and f"({len(frames)} frames)" in stdout and len(frames) == len(dates)
+    assert not re.search(r"(src|href)=\"?(https?:)?//", page) and "http" not in page  # nothing fetched
+    assert frames[0][1] == "15 May 1992" and not any(EDTF.search(d) for _f, d in frames)
+    palette = fixed_palette().getpalette()[:768]
+    colours = {tuple(palette[i:i + 3]) for i in range(0, 768, 3)}
+    last, _date = frames[-1]
+    assert set(c for _n, c in last.convert("RGB").getcolors(1 << 16)) <= colours
+    pixel = status_pixel(csto, dates, len(dates) - 1, last, 40)
+    assert "#%02x%02x%02x" % pixel == STATUS_COLORS["suspended"].lower()
+
+
+@pytest.mark.skipif(not shutil.which("ffmpeg"), reason="MP4 needs ffmpeg (Debian: apt-get install ffmpeg)")
+def test_animation_as_an_mp4(run, tmp_path, monkeypatch, csto):
+    """`orgsim animate -o network.mp4`: one video frame per change; Uzbekistan's node reads as suspended in
+    the last frame and as a member between 2007 and 2012 (H.264 is lossy: the colour is matched as a reader matches the legend)."""
+    import subprocess
+
+    dpi = 80
+    monkeypatch.setattr("orgsim.reports.animation.GIF_DPI", dpi)
+    out = tmp_path / "network.mp4"
+    code, stdout, _ = run("animate", "-o", str(out))
+    assert code == 0 and out.read_bytes()[4:8] == b"ftyp"
+    dates = frame_dates(csto)
+    ref = render_frames(csto, dates[-1:], dpi=dpi)
+    w, h = ref[0].size
+    W, H = w + w % 2, h + h % 2
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(out), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+                         capture_output=True, check=True).stdout
+    video = [Image.frombytes("RGB", (W, H), raw[i:i + W * H * 3]) for i in range(0, len(raw), W * H * 3)]
+    assert len(video) == len(dates) and f"({len(dates)} frames)" in stdout
+    assert nearest_status(status_pixel(csto, dates, len(dates) - 1, video[-1], dpi)) == "suspended"
+    i = next(k for k, d in enumerate(dates) if 2007 <= int(d.text[:4]) <= 2012)  # readmitted 2006, suspended 2012
+    assert nearest_status(status_pixel(csto, dates, i, video[i], dpi)) == "member"
+
+
+def test_an_mp4_without_ffmpeg_is_refused_before_rendering(run, tmp_path, monkeypatch):
+    """No ffmpeg: one line saying what to install and what works without it, exit 2, nothing written."""
+    monkeypatch.setattr("orgsim.reports.animation.mp4_available", lambda: False)
+    code, _, err = run("animate", "-o", str(tmp_path / "n.mp4"))
+    assert code == 2 and "ffmpeg" in err and ".html" in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_animation_caption_clear_of_legend(csto):
     """Each frame's figure, as drawn: the caption never touches the legend, and all text is readable."""
     from orgsim.reports.animation import frame_figure
@@ -262,6 +346,9 @@ def test_two_hundred_states_fit_one_page(tmp_path, n):
     fig = network_figure(h, ["2013-06-01"])
     assert {g for g in (a.get_gid() for a in fig.findobj()) if g and g.startswith("group:")} >= {"group:member"}
     assert_readable(fig)
+    heads = {g: a for a in fig.findobj() if (g := a.get_gid() or "").startswith("region:member:")}
+    assert len(heads) >= 4
+    assert_under_heading(fig, heads, {"AFG": "Asia", "ARG": "Americas", "AUT": "Europe", "AGO": "Africa"})
 
 
 def test_counts_stack_by_status(csto, run, tmp_path):
@@ -287,3 +374,86 @@ def test_the_united_nations_fits_one_page(run, tmp_path):
         assert code == 0, err
         assert max(Image.open(tmp_path / name).size) <= 3000
     assert np.asarray(Image.open(tmp_path / "g.png")).size > 0
+    h = History.load(str(log))
+    timeline = timeline_figure(h)
+    assert_readable(timeline)
+    ax = next(a for a in timeline.axes if a.get_xticklabels())
+    assert [t.get_text() for t in ax.get_xticklabels()][0] == "1945"
+    assert "no longer a state" in [t.get_text() for t in timeline.legends[0].get_texts()]  # CSK, DDR: not a grey mystery
+    fig = network_figure(h, ["2010-12-31"])
+    assert_readable(fig)
+    assert max(fig.get_size_inches()) * fig.get_dpi() <= 3000
+    # 192 members on that day, grouped by M49 region: the five continents, each block under its heading.
+    heads = {g: a for a in fig.findobj() if (g := a.get_gid() or "").startswith("region:member:")}
+    assert set(heads) == {f"region:member:{r}" for r in ("Africa", "Americas", "Asia", "Europe", "Oceania")}
+    assert sum(int(re.search(r"\((\d+)\)", a.get_text())[1]) for a in heads.values()) == 192
+    assert_under_heading(fig, heads, {"NGA": "Africa", "BRA": "Americas", "JPN": "Asia", "FRA": "Europe",
+                                      "FJI": "Oceania"})
+
+
+def assert_under_heading(fig, heads, expected):
+    """Each state's tile sits in the block of rows that starts at its region's heading, as a reader scans it."""
+    every = [a for a in fig.findobj() if (a.get_gid() or "").startswith("region:")]
+    starts = sorted((a.get_position()[1], a.get_gid().rsplit(":", 1)[1]) for a in every)
+    for state, region in expected.items():
+        (node,) = fig.findobj(lambda a, s=state: a.get_gid() == f"node:{s}")
+        y = node.get_offsets()[0][1]
+        block = next(name for top, name in starts if y <= top + 1e-6)  # the nearest heading above (or level)
+        assert block == region, (state, block)
+
+
+def test_fan_chart_record_counts_signatories_and_its_legend_stands_apart():
+    """The record line counts the six states that signed in May 1992 (never 0 before entry into force in 1994),
+    and the legend sits in its own band: it touches neither the chart's axes nor any other text."""
+    import datetime as dt
+
+    from matplotlib.dates import date2num
+
+    from orgsim.reports.fanchart import fan_chart
+    from orgsim.scenarios.ensemble import record_before_fork, run_ensemble
+    from orgsim.scenarios.load import load_scenario
+    from orgsim.scenarios.plan import prepare
+
+    plan = prepare(load_scenario(os.path.join(os.path.dirname(__file__), "..", "scenarios", "future-2030.yaml")))
+    ens = run_ensemble(plan, 10, seed=1)
+    fig = fan_chart(ens.members_frame(), plan.name, record_before_fork(plan), runs=10, note="log 0 · seed 1")
+    ax = fig.axes[0]
+    (line,) = [a for a in ax.get_lines() if a.get_gid() == "line:observed"]
+    xs, ys = np.asarray(line.convert_xunits(line.get_xdata())), np.asarray(line.get_ydata(), dtype=float)
+    # Seed: the treaty signed at Tashkent on 15 May 1992 by six states; in force on 20 April 1994.
+    for day in ("1992-06-01", "1993-06-01", "1994-01-01"):
+        x = date2num(dt.date.fromisoformat(day))
+        assert ys[np.searchsorted(xs, x, side="right") - 1] >= 6, day
+    assert ys.min() >= 6
+    texts, renderer = drawn_texts(fig)
+    legend = fig.legends[0].get_window_extent(renderer)
+    assert not legend.overlaps(ax.get_window_extent(renderer))
+    assert_readable(fig)
+
+
+def test_the_timeline_as_a_reader_sees_it(csto):
+    """The CSTO timeline: the first tick is 1992, every uncertain boundary is a hatch at least 1.4 mm wide printed
+    and centred on its period (Uzbekistan's readmission, August 2006), no bar runs past the log's end (2019),
+    and the legend's statuses have distinct colours."""
+    import datetime as dt
+
+    from matplotlib.dates import date2num
+
+    fig = timeline_figure(csto)
+    texts, renderer = drawn_texts(fig)
+    ax = next(a for a in fig.axes if a.get_xticklabels())
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert labels[0] == "1992"
+    spans = [p for p in ax.patches if (p.get_gid() or "").startswith("span:")]
+    assert spans
+    for p in spans:
+        assert p.get_window_extent(renderer).width / fig.dpi * 25.4 >= 1.4, p.get_gid()
+    (uzb,) = [p for p in spans if p.get_gid() == "span:UZB:2006-08"]
+    centre = uzb.get_x() + uzb.get_width() / 2
+    assert date2num(dt.date(2006, 8, 1)) <= centre <= date2num(dt.date(2006, 9, 1))
+    bars = [p for p in ax.patches if (p.get_gid() or "").startswith("bar:")]
+    assert max(p.get_x() + p.get_width() for p in bars) <= date2num(dt.date(2020, 1, 1))
+    legend = fig.legends[0]
+    colours = [to_hex(h.get_facecolor()) for h in legend.legend_handles if h.get_label() and "date" not in
+               h.get_label()]
+    assert len(colours) == len(set(colours)) >= 5

@@ -520,7 +520,7 @@ def test_verify_head_catches_a_deleted_last_row(tmp_path):
 
 def test_verify_head_catches_a_rewritten_tail_and_an_emptied_store(tmp_path):
     """The last row rewritten with its hash recomputed, or every row deleted: `verify --rows N --head H` exits 1."""
-    from orgsim.events.store_rows import row_hash
+    from orgsim.events.store.rows import row_hash
 
     store, head, rows = _store(tmp_path)
     conn = _untriggered(store)
@@ -572,7 +572,7 @@ def test_synth_refuses_a_yaml_log_the_loader_would_refuse(tmp_path, monkeypatch)
     from click.testing import CliRunner
 
     from orgsim.cli import cli
-    from orgsim.events import synth_write
+    from orgsim.events.synth import write as synth_write
 
     monkeypatch.setattr(synth_write, "MAX_YAML_BYTES", 20_000)
     result = CliRunner().invoke(cli, ["synth", "--events", "2000", "-o", str(tmp_path / "x.yaml")])

@@ -333,3 +333,10 @@ def test_state_year_names_come_from_the_igo_year_file(run, tmp_path):
     h = history_of(str(beside / "state_year_format3.csv"), ["CSTO"])
     assert h.at("2010").organization("CSTO")["name"] == "Collective Security Treaty Organization"
     assert history_of(STATE_YEAR, ["CSTO"]).at("2010").organization("CSTO")["name"] == "CSTO"  # no names file
+
+
+def test_an_import_refuses_a_file_name_that_is_not_yaml(run, tmp_path):
+    """-o out.parquet would hold YAML under a Parquet name: refused before anything is read or written."""
+    target = tmp_path / "cow.parquet"
+    code, out, err = run("import", "cow-igo", STATE_YEAR, "-o", str(target))
+    assert code == 2 and "cow.parquet" in err and ".yaml or .yml" in err and not target.exists()

@@ -13,11 +13,12 @@ from orgsim.engine.history import History
 from orgsim.engine.index import FactIndex
 from orgsim.engine.replay import replay
 from orgsim.events import load_log
-from orgsim.events.columnar import save_parquet
+from orgsim.events.columnar.parquet import save_parquet
 from orgsim.events.errors import LogError
 from orgsim.events.parse import parse_log
-from orgsim.events.synth import SynthSpec, synth_columns
-from orgsim.events.synth_write import write_log
+from orgsim.events.synth.events import synth_columns
+from orgsim.events.synth.plan import SynthSpec
+from orgsim.events.synth.write import write_log
 
 ORGS = ("OA", "OB", "OC")          # OC is declared but never founded in most logs: it exists throughout
 STATES = ("FRA", "DEU", "ITA", "ESP")

@@ -20,9 +20,9 @@ import pytest
 from orgsim.engine.history import History
 from orgsim.events import load_log
 from orgsim.events.dates import DateError, parse_date
-from orgsim.events.store import Store
-from orgsim.events.store_rows import Entry, row_hash
-from orgsim.events.store_view import import_entries, store_rows
+from orgsim.events.store.chain import Store
+from orgsim.events.store.rows import Entry, row_hash
+from orgsim.events.store.view import import_entries, store_rows
 from orgsim.scenarios.branch import build_branch
 from orgsim.scenarios.load import load_scenario
 from orgsim.scenarios.rules import base_admitted
@@ -394,7 +394,7 @@ def test_a_rule_binds_only_its_own_organization(tmp_path):
     assert ruling.allowed and ruling.reason == "no rule requires consent"
 
 
-# --- events/store_verify.py ----------------------------------------------------------------------------
+# --- events/store/verify.py ----------------------------------------------------------------------------
 
 def _rechained(rows, changes: dict[int, dict]):
     """The rows with some fields changed and every hash recomputed, as a forger would (unchanged rows keep theirs)."""
@@ -488,7 +488,7 @@ def test_a_command_refuses_a_store_whose_content_is_not_text(run, tmp_path):
     ({"content": 7}, "its content is not text")])
 def test_a_rehashed_row_with_bad_content_is_named(tiny_rows, change, problem):
     """A forger who recomputes every hash still cannot store content the store would not have written."""
-    from orgsim.events.store_verify import first_problem
+    from orgsim.events.store.verify import first_problem
 
     found = first_problem(_rechained(tiny_rows, {6: change}) if "content" not in change or
                           isinstance(change["content"], str) else
@@ -499,7 +499,7 @@ def test_a_rehashed_row_with_bad_content_is_named(tiny_rows, change, problem):
 
 def test_a_rehashed_row_nested_too_deep_is_named_not_a_traceback(tiny_rows):
     """Content nested 100,000 deep (valid JSON, rehashed): verify names the row instead of crashing."""
-    from orgsim.events.store_verify import first_problem
+    from orgsim.events.store.verify import first_problem
 
     deep = "[" * 100_000 + "]" * 100_000
     assert first_problem(_rechained(tiny_rows, {6: {"content": deep}})) == \
@@ -508,7 +508,7 @@ def test_a_rehashed_row_nested_too_deep_is_named_not_a_traceback(tiny_rows):
 
 def test_removed_rows_are_counted_and_named(tiny_rows):
     """Two rows gone show as 'rows 5-6 removed'; the header gone shows as 'row 1 removed'."""
-    from orgsim.events.store_verify import first_problem
+    from orgsim.events.store.verify import first_problem
 
     assert first_problem([r for r in tiny_rows if r.seq not in (5, 6)]) == (
         "rows 5-6 removed: the chain goes from row 4 (event 'ta-in-force', version 1) to row 7 "
@@ -518,7 +518,7 @@ def test_removed_rows_are_counted_and_named(tiny_rows):
 
 def test_a_chain_that_starts_with_an_event_has_lost_its_header(tiny_rows):
     """The header dropped and every row renumbered and rehashed: the first row is named as not the header."""
-    from orgsim.events.store_verify import first_problem
+    from orgsim.events.store.verify import first_problem
 
     rows = [dataclasses.replace(r, seq=r.seq - 1) for r in tiny_rows[1:]]
     rows = _rechained([dataclasses.replace(rows[0], prev_hash="0" * 64), *rows[1:]], {})
@@ -528,7 +528,7 @@ def test_a_chain_that_starts_with_an_event_has_lost_its_header(tiny_rows):
 
 def test_a_row_out_of_place_is_named(tiny_rows):
     """A row numbered like an earlier one is out of place."""
-    from orgsim.events.store_verify import first_problem
+    from orgsim.events.store.verify import first_problem
 
     rows = [*tiny_rows[:4], dataclasses.replace(tiny_rows[4], seq=3), *tiny_rows[5:]]
     assert first_problem(rows) == "row 3 (event 'council', version 1) is out of place: row 5 was expected here"
@@ -536,8 +536,8 @@ def test_a_row_out_of_place_is_named(tiny_rows):
 
 def test_check_chain_counts_each_kind_of_row(tiny_rows):
     """1 header, 12 events, 1 correction, and a retraction appended: 15 rows, each counted once."""
-    from orgsim.events.store_rows import stamp
-    from orgsim.events.store_verify import check_chain
+    from orgsim.events.store.rows import stamp
+    from orgsim.events.store.verify import check_chain
 
     last = tiny_rows[-1]
     retraction = dataclasses.replace(last, seq=last.seq + 1, type="retraction", event_id="sg", version=2,
@@ -603,8 +603,8 @@ def test_verify_refuses_a_malformed_published_head_or_count(run, tmp_path, args,
 
 def test_one_append_may_correct_and_retract_the_same_event(tmp_path, tiny_rows):
     """A correction then a retraction of 'force' in one append are its versions 3 and 4; the chain verifies."""
-    from orgsim.events.store_verify import first_problem
-    from orgsim.events.store_view import load_any
+    from orgsim.events.store.verify import first_problem
+    from orgsim.events.load import load_any
 
     path = str(tmp_path / "twice.sqlite")
     with Store.create(path) as store:
@@ -618,7 +618,7 @@ def test_one_append_may_correct_and_retract_the_same_event(tmp_path, tiny_rows):
 
 def test_a_refused_restore_leaves_the_store_usable(tmp_path, tiny_rows):
     """Restoring into a store that holds rows is refused; the same open store still appends afterwards."""
-    from orgsim.events.store import StoreError
+    from orgsim.events.store.rows import StoreError
 
     path = str(tmp_path / "full.sqlite")
     with Store.create(path) as store:

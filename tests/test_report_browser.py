@@ -196,3 +196,73 @@ def test_the_org_line_keeps_the_treaty_apart_from_the_charter(browser):
     line = browser.find_element(By.ID, "org-line").text
     assert "The founding treaty: in force" in line and "dates from 18 September 2003" in line
     assert "since 2003-09-18" not in line
+
+
+def test_the_html_animation_plays_and_its_slider_picks_a_frame(tmp_path):
+    """`animate -o x.html` in Chromium, offline: it plays by itself; dragging its slider stops it on that frame."""
+    from orgsim.reports.animation import frame_dates, html_animation, render_frames
+    from orgsim.reports.words import plain_date
+
+    history = History.load_bundled("csto")
+    dates = frame_dates(history)[-3:]
+    page = tmp_path / "network.html"
+    page.write_text(html_animation(render_frames(history, dates, dpi=30), dates, "CSTO", fps=4), encoding="utf-8")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS + [f"--user-data-dir={tmp_path / 'chromium-profile'}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    try:
+        driver.get(page.resolve().as_uri())
+        seen = set()
+
+        def advanced(d) -> bool:
+            seen.add(d.find_element(By.ID, "when").text)
+            return len(seen) > 1
+
+        WebDriverWait(driver, WAIT, poll_frequency=0.05).until(advanced, message="the animation never advanced")
+        driver.execute_script("const s = document.getElementById('pos'); s.value = '0';"
+                              "s.dispatchEvent(new Event('input', {bubbles: true}));")
+        assert driver.find_element(By.ID, "when").text == plain_date(dates[0])
+        assert driver.find_element(By.ID, "play").text == "Play"
+        src = driver.find_element(By.ID, "frame").get_attribute("src")
+        assert src.startswith("data:image/png;base64,")
+        natural = driver.execute_script("const i = document.getElementById('frame'); "
+                                        "return i.complete ? i.naturalWidth : 0;")
+        assert natural > 0  # the embedded frame decodes and shows
+    finally:
+        driver.quit()
+
+
+def test_a_large_organization_s_network_groups_its_states_by_region(tmp_path):
+    """A 60-state organization's live network, in Chromium: tiles in one block per M49 region, each block under
+    its region's name, as the figures group them (AUT among Europe's, ARG among the Americas')."""
+    from tests.test_figures_reader import write_log
+
+    history = write_log(tmp_path, 60)
+    page = write_report(history, tmp_path / "report").resolve().as_uri()
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS + [f"--user-data-dir={tmp_path / 'chromium-profile'}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    try:
+        driver.get(page)
+        WebDriverWait(driver, WAIT).until(lambda d: d.execute_script("return !!window.orgsimNetwork;"))
+        heads = driver.execute_script(
+            "const out = {}; window.orgsimNetwork.nodes('.region').forEach(n => { out[n.data('label')] = "
+            "n.position('y'); }); return out;")
+        assert {"Africa", "Americas", "Asia", "Europe"} <= set(heads)
+        ys = driver.execute_script(
+            "const out = {}; window.orgsimNetwork.nodes('[type = \"state\"]').forEach(n => { out[n.id()] = "
+            "n.position('y'); }); return out;")
+        tops = sorted((y, name) for name, y in heads.items())
+        for state, region in {"AUT": "Europe", "ARG": "Americas", "AGO": "Africa", "AFG": "Asia"}.items():
+            if state in ys:
+                assert [name for y, name in tops if y < ys[state]][-1] == region, state
+        assert sum(1 for s in ("AUT", "ARG", "AGO", "AFG") if s in ys) >= 3
+        # No edge from a tile buries the labels (bodies keep theirs).
+        assert driver.execute_script("return window.orgsimNetwork.edges().filter("
+                                     "e => e.source().data('type') === 'state').length;") == 0
+    finally:
+        driver.quit()

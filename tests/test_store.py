@@ -11,10 +11,11 @@ from orgsim.events import bundled_log_path, load_log
 from orgsim.events.canonical import canonical_json, event_content, log_hash
 from orgsim.events.dates import DateError
 from orgsim.events.errors import InputError
-from orgsim.events.store import Entry, Store, StoreError, VersionConflict
-from orgsim.events.store_export import export_yaml, rows_from_export
-from orgsim.events.store_verify import check_chain, first_problem
-from orgsim.events.store_view import import_entries, load_any, recorded_time, store_rows, view_log
+from orgsim.events.store.chain import Entry, Store, StoreError, VersionConflict
+from orgsim.events.store.export import export_yaml, rows_from_export
+from orgsim.events.store.verify import check_chain, first_problem
+from orgsim.events.load import load_any
+from orgsim.events.store.view import import_entries, recorded_time, store_rows, view_log
 from orgsim.events.yamlio import load_yaml_text
 
 from .conftest import TINY
@@ -153,7 +154,7 @@ def test_verify_names_moved_rows(tiny_store):
 def test_verify_names_a_row_rewritten_with_its_hash(tiny_store):
     """A row rewritten together with its own hash breaks the link to the next row, and both are named."""
     rows = store_rows(tiny_store)
-    from orgsim.events.store import row_hash
+    from orgsim.events.store.chain import row_hash
 
     r = rows[4]
     content = r.content.replace("Council", "Kouncil")
@@ -203,7 +204,7 @@ def test_canonical_content_refuses_what_json_cannot_carry():
 @pytest.mark.parametrize("source", ["bundled", "tiny"])
 def test_a_stores_log_hash_is_read_from_its_rows_without_parsing(tmp_path, source):
     """The log hash a store reports (from its stored contents) is the hash of the log it loads, after edits too."""
-    from orgsim.events.store_view import StoreView
+    from orgsim.events.store.view import StoreView
 
     log = load_log(bundled_log_path() if source == "bundled" else TINY)
     path = str(tmp_path / "s.sqlite")
@@ -220,7 +221,7 @@ def test_a_stores_log_hash_is_read_from_its_rows_without_parsing(tmp_path, sourc
 
 def test_the_log_hash_after_an_append_follows_from_the_rows_and_the_entries(tiny_store):
     """The hash a store reports after a correction, a new event and a retraction is the loaded log's."""
-    from orgsim.events.store_view import StoreView
+    from orgsim.events.store.view import StoreView
 
     with Store.open(tiny_store) as store:
         rows = store.rows()

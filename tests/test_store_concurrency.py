@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from orgsim.events import store_bench
-from orgsim.events.store_verify import check_chain
-from orgsim.events.store_view import store_rows
+from orgsim.events.store import bench as store_bench
+from orgsim.events.store.verify import check_chain
+from orgsim.events.store.view import store_rows
 
 TOTAL = 10_000
 

@@ -11,10 +11,10 @@ import time
 
 import pytest
 
-from orgsim.events.store import Entry, Store
-from orgsim.events.store_bench import HEADER, bench_event
-from orgsim.events.store_verify import check_chain
-from orgsim.events.store_view import store_rows
+from orgsim.events.store.chain import Entry, Store
+from orgsim.events.store.bench import HEADER, bench_event
+from orgsim.events.store.verify import check_chain
+from orgsim.events.store.view import store_rows
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs PO
 # spill the uncommitted pages into the WAL first, so the kill leaves them on disk.
 MID_TRANSACTION = """
 import sys, time
-from orgsim.events.store import Entry, Store
-from orgsim.events.store_bench import bench_event
+from orgsim.events.store.chain import Entry, Store
+from orgsim.events.store.bench import bench_event
 with Store.open(sys.argv[1]) as store:
     store.conn.execute("PRAGMA cache_size = 10")
     entries = [Entry("event", f"w9-e{i:05d}", bench_event(9, i)) for i in range(3000)]
@@ -36,8 +36,8 @@ with Store.open(sys.argv[1]) as store:
 # The child commits batches of 20 as fast as it can and prints each new version once it is committed.
 COMMITTING = """
 import sys
-from orgsim.events.store import Entry, Store
-from orgsim.events.store_bench import bench_event
+from orgsim.events.store.chain import Entry, Store
+from orgsim.events.store.bench import bench_event
 writer = int(sys.argv[2])
 with Store.open(sys.argv[1]) as store:
     for start in range(0, 100_000, 20):

@@ -11,7 +11,8 @@ from orgsim.engine.history import History
 from orgsim.engine.replay import replay
 from orgsim.events import load_log
 from orgsim.events.errors import LogError
-from orgsim.events.synth import SynthSpec, synth_columns
+from orgsim.events.synth.events import synth_columns
+from orgsim.events.synth.plan import SynthSpec
 
 
 def test_the_same_seed_gives_the_same_log_and_another_seed_another():
@@ -48,7 +49,7 @@ def test_a_synthetic_log_has_the_size_asked_for_and_replays_strictly(run, tmp_pa
 def test_yaml_and_parquet_of_one_seed_hold_the_same_events(tmp_path):
     """Whichever format is written, the same seed loads as the same events and answers the same."""
     for ext in ("yaml", "parquet"):
-        from orgsim.events.synth_write import write_log
+        from orgsim.events.synth.write import write_log
 
         header, cols = synth_columns(SynthSpec(5, 12, 40, 1500, seed=9))
         write_log(str(tmp_path / f"s.{ext}"), header, cols)

@@ -53,6 +53,14 @@
     }
     var orgFact = facts.filter(function (f) { return f.key[0] === "org" && f.key[1] === org; })[0];
     if (!orgFact) { return els; }
+    // Many states: each region's block of tiles under its name (fixed, not draggable).
+    var tiles = Object.keys(LIVE.region_headings || {}).length > 0;
+    Object.keys(LIVE.region_headings || {}).forEach(function (name) {
+      var p = LIVE.region_headings[name];
+      els.push({group: "nodes", data: {id: "region:" + name, label: name, type: "region", shape: "rectangle",
+        color: "#FFFFFF", alpha: 0, words: name}, position: {x: p[0], y: p[1]}, grabbable: false,
+        selectable: false, classes: "region"});
+    });
     node(org, "organization", {words: nameOf(org) + "\n" + factWords(orgFact)});
     var best = {};
     facts.forEach(function (f) {
@@ -66,6 +74,7 @@
       node(id, "state", {status: status, answer: f.modality, color: LIVE.colors[status] || "#999999",
         alpha: LIVE.answer_alpha[f.modality] || 1,
         words: nameOf(id) + ": " + status.replace(/_/g, " ") + "\n" + factWords(f)});
+      if (tiles) { return; }  // tiles carry their status in their colour, as in the figures: no edge to hide them
       els.push({group: "edges", data: {id: "e-" + id, source: id, target: org, color: LIVE.colors[status] || "#999999",
         answer: f.modality, words: nameOf(id) + " " + status + "\n" + factWords(f)}});
     });
@@ -98,6 +107,8 @@
           {selector: "node[type = 'organization']", style: {"width": 22, "height": 22, "text-valign": "bottom",
             "text-halign": "center", "font-weight": "bold"}},
           {selector: "node[answer = 'possible']", style: {"border-style": "dashed", "border-width": 2}},
+          {selector: "node.region", style: {"width": 1, "height": 1, "border-width": 0, "font-size": 12,
+            "font-weight": "bold", "text-halign": "right", "text-margin-x": 0}},
           {selector: "edge", style: {"line-color": "data(color)", "width": 1.2, "curve-style": "straight"}},
           {selector: "edge[answer = 'possible']", style: {"line-style": "dashed"}},
           {selector: "edge[answer = 'presumed']", style: {"opacity": 0.4}}

@@ -6,7 +6,7 @@ the version it read; on a version conflict it reads again and retries, so no
 event is lost or written twice. Every event is validated against the log's
 header (ids, kind, date, sources) before it is written; none is replayed.
 
-    python -m orgsim.events.store_bench NEW_STORE WRITERS [TOTAL] [BATCH]
+    python -m orgsim.events.store.bench NEW_STORE WRITERS [TOTAL] [BATCH]
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import sys
 import time
 from typing import Any
 
-from .parse import event_for_log, parse_log
-from .store import Entry, Store, VersionConflict
+from ..parse import event_for_log, parse_log
+from .chain import Entry, Store, VersionConflict
 
 HEADER: dict[str, Any] = {
     "orgsim_log": 2, "id": "bench", "title": "Benchmark log", "organization": "TA",

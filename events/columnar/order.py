@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .columns import EventColumns
+from ..columns import EventColumns
 
 
 def referenced(header: dict[str, Any], cols: EventColumns) -> set[str]:

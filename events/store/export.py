@@ -14,11 +14,11 @@ from typing import Any, Sequence
 
 import yaml
 
-from .canonical import GENESIS, canonical_json, log_hash
-from .store_rows import Row, StoreError
-from .store_verify import first_problem
-from .store_view import current, view_log
-from .yamlio import load_yaml_file, strip_lines
+from ..canonical import GENESIS, canonical_json, log_hash
+from ..yamlio import load_yaml_file, strip_lines
+from .rows import Row, StoreError
+from .verify import first_problem
+from .view import current, view_log
 
 #: Version of the ``record:`` section's layout.
 EXPORT_FORMAT = "orgsim-store/1"

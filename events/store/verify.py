@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from .canonical import GENESIS, canonical_json
-from .errors import InputError
-from .store_rows import ROW_TYPES, Row, row_hash
+from ..canonical import GENESIS, canonical_json
+from ..errors import InputError
+from .rows import ROW_TYPES, Row, row_hash
 
 
 @dataclass(frozen=True, slots=True)

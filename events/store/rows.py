@@ -13,8 +13,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from .canonical import chain_link
-from .errors import InputError
+from ..canonical import chain_link
+from ..errors import InputError
 
 ROW_TYPES = ("header", "event", "retraction")
 #: File endings read as a store (any other file that starts with SQLite's magic bytes is one too).

@@ -1,4 +1,11 @@
-"""The synthetic log's membership events (one chain per organization–state pair) and its columns."""
+"""The synthetic log's membership events (one chain per organization–state pair) and its columns.
+
+The same seed gives the same log, event for event.
+
+>>> header, cols = synth_columns(SynthSpec(orgs=3, states=5, years=20, events=40, seed=1))
+>>> len(cols), header["organization"], cols.kinds[cols.kind_codes[0]] in ("org_founded", "treaty_signed")
+(40, 'O0001', True)
+"""
 
 from __future__ import annotations
 
@@ -7,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from .columns import EventColumns
-from .model import FrozenDict
-from .synth import DATASET, MEMBER, NONE, SIGNATORY, SynthSpec, _key, walk
+from ..columns import EventColumns
+from ..model import FrozenDict
+from .plan import DATASET, MEMBER, NONE, SIGNATORY, Plan, SynthSpec, period_key, pick_states, walk
 
 MEMBERSHIP, LINEAGE_ORDER = 2, {"found": 0, "in_force": 1, "end": 3}  # same-day order: lineage around joins
 
@@ -33,7 +40,7 @@ def pair_events(plan: Any, entry: np.ndarray, n_states: int, budget: int, rng: n
     pair = np.repeat(np.arange(len(org_a)), counts)
     day = lo[pair] + (rng.random(len(pair)) * (hi[pair] - lo[pair])).astype(np.int64)
     precision = rng.choice(3, size=len(pair), p=[0.6, 0.25, 0.15])
-    key = _key(day, precision)
+    key = period_key(day, precision)
     early = key < lo[pair]  # a month or year would sort before the pair could meet: give the day
     key, precision = np.where(early, day, key), np.where(early, 0, precision)
     order = np.lexsort((key, pair))
@@ -120,3 +127,28 @@ def build_columns(spec: SynthSpec, plan: Any, states: list[str], rows: dict) -> 
                                                                        for i, o in enumerate(orgs)}},
               "sources": {}, "texts": [], "conflicts": []}
     return header, cols
+
+
+def synth_columns(spec: SynthSpec) -> tuple[dict, EventColumns]:
+    """A synthetic log as a header and columns in replay order (see events/synth/write.py to save it)."""
+    if spec.orgs < 1 or spec.years < 1 or spec.events < 1:
+        raise ValueError("--orgs, --years and --events must be at least 1")
+    if spec.start_year < 1000 or spec.start_year + spec.years - 1 > 2200:
+        raise ValueError("the years must lie within 1000-2200 (see --start-year)")
+    rng = np.random.default_rng(spec.seed)
+    states = pick_states(spec.states, rng)
+    d0 = dt.date(spec.start_year, 1, 1).toordinal()
+    span = dt.date(spec.start_year + spec.years - 1, 12, 31).toordinal() - d0
+    # Two states in five are there from the start; the others enter the state system over the span.
+    from_start = rng.random(len(states)) < 0.4
+    entry = np.where(from_start, d0, d0 + (rng.random(len(states)) * span * 0.8).astype(np.int64))
+    plan = Plan(spec, rng, states, entry)
+    budget = spec.events - plan.lineage_count()
+    if budget < 0:
+        raise ValueError(f"--events {spec.events} is too few: {spec.orgs} organizations need "
+                         f"{plan.lineage_count()} events for their founding, entry into force and dissolution")
+    rows = pair_events(plan, entry, len(states), budget, rng)
+    return build_columns(spec, plan, states, rows)
+
+
+__all__ = ["build_columns", "pair_events", "synth_columns"]

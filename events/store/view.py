@@ -8,20 +8,19 @@ along the chain, so that is always a prefix of it.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from .canonical import (GENESIS, canonical_json, chain_link, event_content, file_order, header_content,
-                        log_texts)
-from .dates import DateError
-from .model import Log
-from .parse import load_log, parse_log
-from .store import Entry, Row, Store, StoreError, is_store_path, stamp
-from .store_verify import first_problem
-from .yamlio import LINE_KEY
+from ..canonical import (GENESIS, canonical_json, chain_link, event_content, file_order, header_content,
+                         log_texts)
+from ..dates import DateError
+from ..model import Log
+from ..parse import parse_log
+from ..yamlio import LINE_KEY
+from .chain import Entry, Row, Store, StoreError, stamp
+from .verify import first_problem
 
 _PERIOD = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
 
@@ -102,23 +101,6 @@ def checked(rows: list[Row], path: str) -> list[Row]:
     if problem:
         raise StoreError(f"{problem} (the hash chain is broken; see `orgsim verify`)", path)
     return rows
-
-
-def load_any(path: str, as_recorded: str | None = None) -> Log:
-    """A log from a YAML file or a store; ``as_recorded`` needs a store or a store's export."""
-    if as_recorded is None:
-        return view_log(store_rows(path), path) if is_store_path(path) else load_log(path)
-    if is_store_path(path):
-        rows = store_rows(path, as_recorded)
-    else:
-        from .store_export import export_rows  # lazily: only an export carries recording times
-
-        until = recorded_time(as_recorded)
-        rows = [r for r in export_rows(path) if r.recorded_at <= until]
-        if not rows:
-            raise StoreError(f"nothing was recorded by {until}", path)
-    # Named for the time it answers, so nothing keyed on the file (a cached index) mistakes it for the log now.
-    return dataclasses.replace(view_log(rows, path), path=f"{path}@{recorded_time(as_recorded)}")
 
 
 @dataclass(frozen=True)
@@ -205,5 +187,5 @@ def import_entries(current_log: "Log | StoreView | None", new: Log) -> list[Entr
     return out
 
 
-__all__ = ["StoreView", "recorded_time", "current", "view_data", "view_log", "store_rows", "checked", "load_any",
+__all__ = ["StoreView", "recorded_time", "current", "view_data", "view_log", "store_rows", "checked",
            "import_entries"]

@@ -2,7 +2,8 @@
 
 >>> import os, tempfile
 >>> from orgsim.events import load_log
->>> from orgsim.events.synth import SynthSpec, synth_columns
+>>> from orgsim.events.synth.events import synth_columns
+>>> from orgsim.events.synth.plan import SynthSpec
 >>> header, cols = synth_columns(SynthSpec(orgs=2, states=4, years=10, events=12, seed=3))
 >>> path = os.path.join(tempfile.mkdtemp(), "s.yaml")
 >>> write_log(path, header, cols)
@@ -19,9 +20,9 @@ from typing import Any
 
 import yaml
 
-from .columns import EventColumns
-from .model import thaw
-from .yamlio import MAX_YAML_BYTES
+from ..columns import EventColumns
+from ..model import thaw
+from ..yamlio import MAX_YAML_BYTES
 
 
 class TooLarge(ValueError):
@@ -69,7 +70,7 @@ def write_yaml(path: str, header: dict[str, Any], cols: EventColumns) -> None:
 
 def write_log(path: str, header: dict[str, Any], cols: EventColumns) -> None:
     """Write a log by its extension (.parquet, .yaml or .yml), through a temporary file in the same folder."""
-    from .columnar import write_parquet
+    from ..columnar.parquet import write_parquet
 
     ext = os.path.splitext(path)[1].lower()
     if ext == ".parquet":

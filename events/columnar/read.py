@@ -15,14 +15,14 @@ from typing import Any
 
 import numpy as np
 
-from .columnar_order import in_replay_order, referenced
-from .columns import EXTRA, EventColumns
-from .dates import DateError, parse_date
-from .errors import LogError
-from .model import Log, freeze
-from .parse import _conflicts, _Ids, _sources, check_text, parse_log, thaw_entities
-from .vocabulary import CONFIDENCE, KINDS
-from .yamlio import LINE_KEY, strip_lines
+from ..columns import EXTRA, EventColumns
+from ..dates import DateError, parse_date
+from ..errors import LogError
+from ..model import Log, freeze
+from ..parse import _conflicts, _Ids, _sources, check_text, parse_log, thaw_entities
+from ..vocabulary import CONFIDENCE, KINDS
+from ..yamlio import LINE_KEY, strip_lines
+from .order import in_replay_order, referenced
 
 ID_RE2 = r"^[a-z0-9][a-z0-9._-]{0,127}\z"  # events/parse.py's ID_RE, in RE2 (Arrow's regex engine)
 _PLAIN = re.compile(r"[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-[0-9]{2})?)?")

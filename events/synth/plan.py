@@ -1,20 +1,4 @@
-"""Synthetic histories: many organizations and states over centuries, a valid log of any size.
-
-Organizations are founded over the span (more of them later, as international
-organizations were), some by a treaty that enters into force a few years on; some are
-dissolved, some give way to a successor. Each state enters the state system at some
-date. Every (organization, state) pair that could meet gets a share of the events,
-spread over the years both exist, and walks a chain of statuses: joining, leaving,
-suspension, readmission, observer, partner and associate statuses, non-renewal and
-unknown codings. Each step is drawn among the moves the current status allows, so
-the log replays strictly. Dates are given to the day, the month or the year.
-
-The same seed gives the same log, event for event.
-
->>> header, cols = synth_columns(SynthSpec(orgs=3, states=5, years=20, events=40, seed=1))
->>> len(cols), header["organization"], cols.kinds[cols.kind_codes[0]] in ("org_founded", "treaty_signed")
-(40, 'O0001', True)
-"""
+"""The world of a synthetic history: its organizations and their lineage, its states, the moves a pair may make."""
 
 from __future__ import annotations
 
@@ -24,12 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .columns import EventColumns
-from .model import FrozenDict
-
 DATASET = "orgsim synth"
 NONE, MEMBER, SIGNATORY, SUSPENDED, ASSOCIATE, OBSERVER, PARTNER, UNKNOWN, NOT_RENEWED, WITHDRAWN = range(10)
-#: status -> (kind, weight, status after); accession's status after depends on the treaty (see _walk).
+#: status -> (kind, weight, status after); accession's status after depends on the treaty (see walk).
 MOVES = {
     NONE: [("accession", 80, MEMBER), ("observer_status", 10, OBSERVER), ("partner_status", 4, PARTNER),
            ("associate_status", 4, ASSOCIATE), ("status_unknown", 2, UNKNOWN)],
@@ -60,7 +41,8 @@ class SynthSpec:
     start_year: int = 1816
 
 
-def _states(n: int, rng: np.random.Generator) -> list[str]:
+def pick_states(n: int, rng: np.random.Generator) -> list[str]:
+    """n distinct ISO 3166-1 alpha-3 codes, drawn with the spec's generator."""
     import pycountry
 
     codes = sorted(c.alpha_3 for c in pycountry.countries)
@@ -69,7 +51,7 @@ def _states(n: int, rng: np.random.Generator) -> list[str]:
     return sorted(codes[i] for i in rng.choice(len(codes), n, replace=False))
 
 
-def _key(day: np.ndarray, precision: np.ndarray) -> np.ndarray:
+def period_key(day: np.ndarray, precision: np.ndarray) -> np.ndarray:
     """The first day of the period a date names: the day (0), its month (1) or its year (2)."""
     d = (day - EPOCH).astype("datetime64[D]")
     month = d.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) + EPOCH
@@ -80,12 +62,12 @@ def _key(day: np.ndarray, precision: np.ndarray) -> np.ndarray:
 def _dated(day: np.ndarray, rng: np.random.Generator, floor: np.ndarray | int) -> tuple[np.ndarray, np.ndarray]:
     """Pick each date's precision (day 60%, month 25%, year 15%); one that would sort before floor is a day."""
     precision = rng.choice(3, size=len(day), p=[0.6, 0.25, 0.15])
-    key = _key(day, precision)
+    key = period_key(day, precision)
     early = key <= floor
     return np.where(early, day, key), np.where(early, 0, precision)
 
 
-class _Plan:
+class Plan:
     """Organizations and their lineage: founding, entry into force, end, successor."""
 
     def __init__(self, spec: SynthSpec, rng: np.random.Generator, states: list[str], entry: np.ndarray) -> None:
@@ -127,30 +109,6 @@ class _Plan:
         return len(self.found) + int((self.in_force >= 0).sum()) + int(((self.end >= 0) & (self.end_p >= 0)).sum())
 
 
-def synth_columns(spec: SynthSpec) -> tuple[dict, EventColumns]:
-    """A synthetic log as a header and columns in replay order (see events/synth_write.py to save it)."""
-    from .synth_events import build_columns, pair_events
-
-    if spec.orgs < 1 or spec.years < 1 or spec.events < 1:
-        raise ValueError("--orgs, --years and --events must be at least 1")
-    if spec.start_year < 1000 or spec.start_year + spec.years - 1 > 2200:
-        raise ValueError("the years must lie within 1000-2200 (see --start-year)")
-    rng = np.random.default_rng(spec.seed)
-    states = _states(spec.states, rng)
-    d0 = dt.date(spec.start_year, 1, 1).toordinal()
-    span = dt.date(spec.start_year + spec.years - 1, 12, 31).toordinal() - d0
-    # Two states in five are there from the start; the others enter the state system over the span.
-    from_start = rng.random(len(states)) < 0.4
-    entry = np.where(from_start, d0, d0 + (rng.random(len(states)) * span * 0.8).astype(np.int64))
-    plan = _Plan(spec, rng, states, entry)
-    budget = spec.events - plan.lineage_count()
-    if budget < 0:
-        raise ValueError(f"--events {spec.events} is too few: {spec.orgs} organizations need "
-                         f"{plan.lineage_count()} events for their founding, entry into force and dissolution")
-    rows = pair_events(plan, entry, len(states), budget, rng)
-    return build_columns(spec, plan, states, rows)
-
-
 def walk(status: int, keys: list[int], u: list[float], in_force: int, founded_in_force: bool) -> list[tuple]:
     """One pair's chain: (key, kind) for each date, each move one the status then allows."""
     out = []
@@ -167,4 +125,4 @@ def walk(status: int, keys: list[int], u: list[float], in_force: int, founded_in
     return out
 
 
-__all__ = ["DATASET", "MOVES", "FrozenDict", "SynthSpec", "synth_columns", "walk"]
+__all__ = ["DATASET", "MOVES", "Plan", "SynthSpec", "period_key", "pick_states", "walk"]
