@@ -143,18 +143,39 @@ def test_every_figure_kind_is_readable(which, csto, sixty):
 
 
 def test_evolution_at_column_width(run, tmp_path):
-    """`graph --at 1995-06-01,2003-09-18,2016-12-01 --size column`: at most 85 mm wide at its DPI, text >= 7 pt."""
+    """`graph --at 1995-06-01,2003-09-18,2016-12-01 --size column`: at most 85 mm wide and 230 mm tall at its DPI,
+    text >= 7 pt."""
     out = tmp_path / "evolution.png"
     code, _, _ = run("graph", "--at", "1995-06-01,2003-09-18,2016-12-01", "--size", "column", "-o", str(out))
     assert code == 0
     img = Image.open(out)
     dpi = img.info.get("dpi", (300, 300))[0]
     assert img.size[0] / dpi * 25.4 <= 85.5
+    # A column figure is printed on a page: at most a page's text height (about 230 mm) at its DPI.
+    assert img.size[1] / dpi * 25.4 <= 230
     fig = network_figure(History.load_bundled(), ["1995-06-01", "2003-09-18", "2016-12-01"], size="column")
     assert fig.get_figwidth() * 25.4 <= 85.5
     texts, _ = drawn_texts(fig)
     assert min(t.get_fontsize() for t, _b in texts) >= 7
     assert_readable(fig)
+
+
+def test_long_names_are_wrapped_never_cut(csto):
+    """The CSTO network and its evolution: no text is cut with an ellipsis, no text sits on text; the page network
+    prints the drug council's 90-character name whole, on more than one line."""
+    dates = ["1995-06-01", "2003-09-18", "2016-12-01"]
+    figures = {"network": network_figure(csto, dates[-1:]), "evolution": network_figure(csto, dates),
+               "evolution-column": network_figure(csto, dates, size="column")}
+    for kind, fig in figures.items():
+        texts, _ = drawn_texts(fig)
+        cut = [t.get_text() for t, _b in texts if "…" in t.get_text()]
+        assert cut == [], kind
+        assert_readable(fig)
+    labels = {t.get_gid(): t.get_text() for t, _b in drawn_texts(figures["network"])[0]}
+    drugs = labels["label:CSTO.CC-DRUGS"]
+    assert "\n" in drugs
+    assert " ".join(drugs.split()) == ("CC-DRUGS Coordination Council of Heads of Competent Authorities on "
+                                       "Countering Illicit Drug Trafficking")
 
 
 def test_small_multiples_fill_their_grid(csto):
