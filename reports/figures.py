@@ -495,6 +495,56 @@ def _clip_lines(text: str, n: int | None) -> str:
     return "\n".join(lines[: n - 1] + [lines[n - 1].rstrip(" .;") + " …"])
 
 
+def panel_width(n: int, size: str) -> float:
+    """The width of each of n network panels at a preset, in inches."""
+    _rows, ncols = grid_shape(n, size)
+    return (figure_width(size)[0] - PAD * (ncols + 1)) / ncols
+
+
+def shows_ids(n: int, size: str) -> bool:
+    """Whether n network panels at a preset are too narrow for names: they label nodes by id (and need a key)."""
+    return panel_width(n, size) < 4.0
+
+
+def network_key_figure(history: History, dates: Sequence[str | HistDate], size: str = DEFAULT_SIZE) -> Figure:
+    """The full names behind a network's ids (everything but states, whose ids are ISO codes), as a figure of its
+    own: the organization's parts in tree order, each sub-body under the body it is folded into."""
+    ds = [as_date(d) for d in dates]
+    layout = stable_layout(history, ds)
+    W, dpi = figure_width(size)
+    names: dict[str, str] = {}
+    for d in ds:  # the name at the latest date drawn that gives one
+        state = history.at(d)
+        for n in state_graph(state):
+            ident = short_label(state, n, True)
+            name = state.name_of(n)
+            if layout.types.get(n) != "state" and n != history.org and name not in (n, ident):
+                names[n] = name
+    fold = folded(layout, history.org)
+    left, right = _states_and_right(layout)
+    tops = [n for n in left + right if n not in fold]
+    order = [m for t in tops for m in [t] + [f for f in left + right if fold.get(f) == t]]
+    probe = history.at(ds[-1])
+    lines = []
+    for n in order:
+        if n in names:
+            lines.append(wrap(f"{short_label(probe, n, True)}: {names[n]}", FONT["caption"], W - 2 * PAD))
+    title = f"Names in the network of {_title(history, ds[-1]).split(',')[0]}"
+    title = wrap(title, FONT["title"], W - 2 * PAD, "bold")
+    H = 2 * PAD + (title.count("\n") + 1) * line_height(FONT["title"]) + \
+        sum((t.count("\n") + 1) * line_height(FONT["caption"]) for t in lines)
+    fig = Figure(figsize=(W, max(H, 1.0)))
+    fig.set_dpi(dpi)
+    y = fig.get_figheight() - PAD
+    fig.text(PAD / W, y / fig.get_figheight(), title, fontsize=FONT["title"], fontweight="bold", va="top",
+             gid="title")
+    y -= (title.count("\n") + 1) * line_height(FONT["title"])
+    for t in lines:
+        fig.text(PAD / W, y / fig.get_figheight(), t, fontsize=FONT["caption"], va="top", gid="key-names")
+        y -= (t.count("\n") + 1) * line_height(FONT["caption"])
+    return fig
+
+
 def panels_figure(panels: list[Panel], layout: Layout, size: str = DEFAULT_SIZE, title_lines: int | None = None,
                   caption_lines: int | None = None, dates: Sequence[HistDate] = ()) -> Figure:
     """Network panels in a filled grid, each with its own title and caption blocks, and one legend band.
@@ -504,8 +554,8 @@ def panels_figure(panels: list[Panel], layout: Layout, size: str = DEFAULT_SIZE,
     """
     fig_w, _dpi = figure_width(size)
     nrows, ncols = grid_shape(len(panels), size)
-    panel_w = (fig_w - PAD * (ncols + 1)) / ncols
-    compact = panel_w < 4.0
+    panel_w = panel_width(len(panels), size)
+    compact = shows_ids(len(panels), size)
     geo = NetworkGeometry(layout, panel_w, compact, panels[0].history, [p.date for p in panels] + list(dates))
     titles = [wrap(p.title, FONT["title"], panel_w, "bold") for p in panels]
     captions = [wrap(caption_events(p.history, p.date, p.since, limit=2 if compact else 4, first=p.first,

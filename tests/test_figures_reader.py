@@ -178,6 +178,37 @@ def test_long_names_are_wrapped_never_cut(csto):
                                        "Countering Illicit Drug Trafficking")
 
 
+def test_a_column_network_names_its_ids_in_a_key(run, tmp_path):
+    """At a column's width the panels show ids; `graph` also writes FILE-key.png giving each id its full name,
+    on one page, and a sub-body folded into its top body is drawn as a count on that body."""
+    out = tmp_path / "evolution.png"
+    code, _, _ = run("graph", "--at", "1995-06-01,2003-09-18,2016-12-01", "--size", "column", "-o", str(out))
+    assert code == 0
+    img = Image.open(tmp_path / "evolution-key.png")
+    dpi = img.info.get("dpi", (300, 300))[0]
+    assert img.size[0] / dpi * 25.4 <= 85.5 and img.size[1] / dpi * 25.4 <= 230
+    h = History.load_bundled()
+    from orgsim.reports.figures import network_key_figure
+    key = network_key_figure(h, ["1995-06-01", "2003-09-18", "2016-12-01"], size="column")
+    assert_readable(key)
+    entries = [" ".join(t.get_text().split()) for t, _b in drawn_texts(key)[0] if t.get_gid() == "key-names"]
+    assert "CC-DRUGS: Coordination Council of Heads of Competent Authorities on Countering Illicit Drug " \
+           "Trafficking" in entries
+    assert "PA.POL: Standing Commission on Political Affairs and International Cooperation" in entries
+    assert not any("…" in e for e in entries)
+    fig = network_figure(h, ["2016-12-01", "2016-12-02"], size="column")
+    labels = {t.get_gid(): t.get_text() for t, _b in drawn_texts(fig)[0]}
+    assert labels["label:CSTO.CC-DRUGS"] == "CC-DRUGS +3"  # its three working groups
+    assert "label:CSTO.CC-DRUGS.WG-OPS" not in labels
+
+
+def test_a_page_network_writes_no_key(run, tmp_path):
+    """A single network at a page's width names its nodes itself: no key file is written."""
+    out = tmp_path / "network.png"
+    assert run("graph", "--at", "2016-12-01", "-o", str(out))[0] == 0
+    assert out.exists() and not (tmp_path / "network-key.png").exists()
+
+
 def test_small_multiples_fill_their_grid(csto):
     """Three dates make three panels in one row (page) or one column (column): no empty cell."""
     for size in ("page", "column"):
