@@ -563,25 +563,29 @@ def panels_figure(panels: list[Panel], layout: Layout, size: str = DEFAULT_SIZE,
                      FONT["caption"], panel_w) for p in panels]
     titles = [_clip_lines(t, title_lines) for t in titles]
     captions = [_clip_lines(c, caption_lines) for c in captions]
-    n_title = title_lines or max(t.count("\n") + 1 for t in titles)
-    n_cap = caption_lines or max(c.count("\n") + 1 for c in captions)
-    title_h = n_title * line_height(FONT["title"]) + PAD
-    cap_h = n_cap * line_height(FONT["caption"]) + PAD
-    panel_h = title_h + geo.height + cap_h + PAD
+    # Each row of the grid is as tall as its own titles and captions need (an animation fixes both).
+    title_h, cap_h = [], []
+    for r in range(nrows):
+        row = slice(r * ncols, (r + 1) * ncols)
+        title_h.append((title_lines or max(t.count("\n") + 1 for t in titles[row])) * line_height(FONT["title"])
+                       + PAD)
+        cap_h.append((caption_lines or max(c.count("\n") + 1 for c in captions[row]))
+                     * line_height(FONT["caption"]) + PAD)
+    row_h = [t + geo.height + c + PAD for t, c in zip(title_h, cap_h)]
     handles = legend_handles(grouped=geo.grouped, folds=bool(geo.fold))
     probe = Figure(figsize=(fig_w, 1))
     legend_h = add_legend(probe, handles, fig_w)
-    fig_h = nrows * panel_h + legend_h + 2 * PAD
+    fig_h = sum(row_h) + legend_h + 2 * PAD
     if size == "slide":
         fig_h = max(fig_h, SLIDE_HEIGHT)
     fig = Figure(figsize=(fig_w, fig_h))
     for i, (p, t, c) in enumerate(zip(panels, titles, captions)):
         r, col = divmod(i, ncols)
         x0 = PAD + col * (panel_w + PAD)
-        y_top = fig_h - PAD - r * panel_h
+        y_top = fig_h - PAD - sum(row_h[:r])
         fig.text(x0 / fig_w, y_top / fig_h, t, ha="left", va="top", fontsize=FONT["title"], fontweight="bold",
                  gid="title")
-        net_bottom = y_top - title_h - geo.height
+        net_bottom = y_top - title_h[r] - geo.height
         ax = fig.add_axes((x0 / fig_w, net_bottom / fig_h, panel_w / fig_w, geo.height / fig_h))
         ax.set_gid(f"panel:{i}")
         draw_network(ax, p.history, p.date, geo, p.highlight)
