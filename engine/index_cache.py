@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
 import weakref
 from collections.abc import Mapping
 from typing import Any
@@ -36,6 +35,7 @@ from orgsim.events.columns import columns_of, positions_of
 from orgsim.events.model import FrozenDict, Log
 from orgsim.events.store.chain import is_store_path
 
+from .cache_key import user_key
 from .columnar import IntervalTable, base_statuses
 from .facts import Fact
 
@@ -45,42 +45,9 @@ SUFFIX = ".orgsim-index"
 ARRAYS = ("ent", "actor", "status", "start", "end", "spos", "epos", "rank", "o_start", "o_end", "o_rank")
 
 
-KEY_BYTES = 32
-
-
-def _secret() -> bytes | None:
-    """This user's key for the caches' digests, made on first use (None if it cannot be kept)."""
-    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = os.path.join(home, "orgsim", "index-key")
-    try:
-        with open(path, "rb") as fh:
-            key = fh.read(KEY_BYTES + 1)
-        if len(key) == KEY_BYTES:
-            return key
-    except OSError:
-        pass
-    try:
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        tmp = f"{path}.tmp-{os.getpid()}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(secrets.token_bytes(KEY_BYTES))
-        try:
-            os.link(tmp, path)  # never over a key another process made first: its caches stay valid
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(tmp)
-        with open(path, "rb") as fh:
-            key = fh.read(KEY_BYTES + 1)
-        return key if len(key) == KEY_BYTES else None
-    except OSError:
-        return None
-
-
 def _digest(path: str) -> str | None:
     """The keyed BLAKE2b digest of every byte of a file (None if it or the key cannot be read)."""
-    secret = _secret()
+    secret = user_key()
     if secret is None:
         return None
     # Read every time, never remembered by size and time: an edit may keep both (about 1 GB/s).

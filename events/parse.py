@@ -149,7 +149,7 @@ class _Ids:
     """Which actor and target ids a log may use: ISO states plus what its header declares."""
 
     def __init__(self, entities: dict, path: str) -> None:
-        self.states = set(iso_alpha3()) | set(entities.get("states", {}) or {})
+        self.states = set(entities.get("states", {}) or {})  # and every ISO code, looked up only when needed
         self.declared = set()
         for group in ("organizations", "others"):
             self.declared |= set(entities.get(group, {}) or {})
@@ -157,7 +157,7 @@ class _Ids:
 
     def check(self, ident: str, line: int, eid: str) -> None:
         if STATE_RE.fullmatch(ident):
-            if ident not in self.states and ident not in self.declared:
+            if ident not in self.states and ident not in self.declared and ident not in iso_alpha3():
                 raise _fail(f"unknown state code {ident!r} (not ISO 3166-1 alpha-3, not declared in entities)",
                             self.path, line, eid)
         elif not ENTITY_RE.fullmatch(ident):

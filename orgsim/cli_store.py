@@ -11,13 +11,17 @@ import click
 
 from orgsim.cli_group import UserError, cli
 from orgsim.cli_export import write_atomically
+from orgsim.engine.apply import Unmet
+from orgsim.engine.facts import FactState
 from orgsim.engine.replay import replay
-from orgsim.events.canonical import canonical_json, event_content, log_hash
+from orgsim.engine.replayed import NAME as KEPT_STATE
+from orgsim.engine.replayed import Replayed
+from orgsim.events.canonical import canonical_json, chain_link, event_content, log_hash
 from orgsim.events.errors import LogError
 from orgsim.events.model import Log
 from orgsim.events.load import load_log
 from orgsim.events.parse import event_for_log, parse_log
-from orgsim.events.store.chain import STORE_SCHEMA, Entry, Row, Store, VersionConflict, is_store_path
+from orgsim.events.store.chain import STORE_SCHEMA, Entry, Row, Store, VersionConflict, is_store_path, row_hash
 from orgsim.events.store.export import export_yaml, rows_from_export
 from orgsim.events.store.verify import check_chain, check_published, published_problem
 from orgsim.events.store.view import StoreView, checked, import_entries, store_rows, view_data, view_log
@@ -46,8 +50,9 @@ class BrokenChain(UserError):
     exit_code = 1
 
 
-def check_appended(view: StoreView, entries: Sequence[Entry], path: str) -> Log:
-    """The log as it would stand with the entries appended, loaded and replayed strictly (else LogError).
+def check_appended(view: StoreView, entries: Sequence[Entry], path: str) -> tuple[Log, FactState]:
+    """The log as it would stand with the entries appended, loaded and replayed strictly (else LogError),
+    and the state the replay ends in.
 
     Each entry finds its event by id in a dict, so checking costs one load of the log, whatever the entries.
     """
@@ -71,13 +76,18 @@ def check_appended(view: StoreView, entries: Sequence[Entry], path: str) -> Log:
             where[e.event_id] = len(events)
             events.append(dict(content))
     log = parse_log({**header, "events": [raw for raw in events if raw is not None]}, path)
-    replay(log)
-    return log
+    return log, replay(log).state
+
+
+def _kept(log: Log, log_hash: str, state: FactState) -> dict[str, str]:
+    """The replayed state to keep with the new head, so the next append need not replay (see engine/replayed.py)."""
+    text = Replayed.of(log, log_hash, state).dump()
+    return {} if text is None else {KEPT_STATE: text}
 
 
 #: Builds the entries to append from what the store holds (None: an empty store), and the log they make
-#: if the builder already loaded and replayed it (so it is not checked twice).
-Builder = Callable[["StoreView | None"], "tuple[list[Entry], Log | None]"]
+#: with its replayed state if the builder already loaded and replayed it (so it is not checked twice).
+Builder = Callable[["StoreView | None"], "tuple[list[Entry], tuple[Log, FactState] | None]"]
 
 
 @dataclass(frozen=True)
@@ -104,16 +114,17 @@ def _append(path: str, expected: int | None, build: Builder) -> Appended:
                 return Appended(len(rows), rows[-1].hash if rows else "", [], None)
             if known is None or rows:
                 progress.step(f"checking the log with {len(entries):,} more rows")
-            log = known if known is not None and not rows else check_appended(view, entries, path)
+            log, state = known if known is not None and not rows else check_appended(view, entries, path)
+            # The log hash follows from the rows read and the entries: no event is written canonically again.
+            hashed = log_hash(log) if known is not None and not rows else view.log_hash(entries)
             progress.step(f"writing {len(entries):,} rows")
             try:
-                version = store.append(entries, len(rows) if expected is None else expected)
+                version = store.append(entries, len(rows) if expected is None else expected,
+                                       keep=_kept(log, hashed, state))
             except VersionConflict as exc:
                 if expected is not None:
                     raise ConflictError(str(exc)) from None
                 continue
-            # The log hash follows from the rows read and the entries: no event is written canonically again.
-            hashed = log_hash(log) if known is not None and not rows else view.log_hash(entries)
             return Appended(version, store.head()[1], entries, log, hashed)
     raise UserError(f"{path}: other writers kept appending; gave up after {RETRIES} tries")
 
@@ -166,9 +177,9 @@ def store_import(log_file: str, store_path: str) -> None:
     progress.step(f"loading {log_file}")
     new = load_log(log_file) if data is None else parse_log(data, log_file)
     progress.step(f"replaying {len(new.events):,} events strictly")
-    replay(new)
+    state = replay(new).state
     # Into an empty store the log goes as it is, already checked: it is not loaded and replayed again.
-    done = _append(store_path, None, lambda cur: (import_entries(cur, new), new if cur is None else None))
+    done = _append(store_path, None, lambda cur: (import_entries(cur, new), (new, state) if cur is None else None))
     progress.done()
     if not done.entries:
         say(f"nothing to import: {store_path} already holds {log_file}")
@@ -235,6 +246,63 @@ def _read_snippet(name: str) -> tuple[dict, str]:
     return data, label
 
 
+def _intact(row: Row | None) -> bool:
+    """Whether a row still gives its own hash (its content and record unchanged; its link is verify's)."""
+    return row is not None and row_hash(row.prev_hash, row.type, row.event_id, row.version, row.recorded_at,
+                                        row.content) == row.hash
+
+
+def _append_after(path: str, expected: int | None, raw: dict, label: str) -> Appended | None:
+    """Append one new event that sorts after every event, checked against the state kept with the head.
+
+    Only what the event touches is read: the newest row and the header (each checked against its hash),
+    the rows of its id (through the index) and the state kept for this head. None if any of that is
+    missing or the event sorts earlier: then ``_append`` reads the whole store. Another writer coming
+    first means reading those few rows again.
+    """
+    with Store.open(path) as store:
+        for _attempt in range(RETRIES):
+            progress.step(f"reading the head of {path}")
+            last = store.last_row()
+            header = store.latest("")
+            if not _intact(last) or not _intact(header) or header.type != "header":  # type: ignore[union-attr]
+                return None  # an empty store, or a changed row that the whole read names
+            kept = Replayed.load(store.kept(KEPT_STATE, last.seq, last.hash))  # type: ignore[union-attr]
+            if kept is None:
+                return None
+            try:
+                head_data = json.loads(header.content)  # type: ignore[union-attr]
+                header_log = parse_log({**head_data, "conflicts": [], "events": []}, path)
+            except (ValueError, TypeError, LogError):
+                return None  # the whole read names what is wrong with it
+            ev = event_for_log(raw, header_log, kept.live, label)
+            mine = store.latest(ev.id)
+            if mine is not None and mine.type == "event":
+                raise UserError(f"{label}: event {ev.id!r} is already in the store; "
+                                "record a new version with --correct")
+            if not kept.takes(ev):
+                return None
+            progress.step("checking it against the state kept with the store")
+            content = event_content(ev)
+            text = canonical_json(content)
+            hashed = chain_link(kept.log_hash, text)  # the new event goes last in the chain of live contents
+            try:
+                after = kept.then(ev, hashed)
+            except Unmet as exc:
+                raise LogError(str(exc), label, raw.get(LINE_KEY), ev.id) from None
+            dumped = after.dump()
+            entries = [Entry("event", ev.id, content, text)]
+            try:
+                version = store.append(entries, last.seq if expected is None else expected,  # type: ignore[union-attr]
+                                       keep={KEPT_STATE: dumped} if dumped else {})
+            except VersionConflict as exc:
+                if expected is not None:
+                    raise ConflictError(str(exc)) from None
+                continue  # another writer came first: read its head and kept state
+            return Appended(version, store.head()[1], entries, None, hashed)
+    return None
+
+
 @cli.command()
 @store_option
 @click.option("-f", "--file", "snippet", default=None, help="YAML file holding one event; - reads standard input.")
@@ -273,7 +341,8 @@ def append(store_path: str, snippet: str | None, correct: bool, retract: str | N
         return [Entry("correction" if correct else "event", ev.id, content)], None
 
     try:
-        done = _append(store_path, expected, build)
+        done = None if retract or correct else _append_after(store_path, expected, raw, label)
+        done = done or _append(store_path, expected, build)
     except LogError as exc:
         if not retract and exc.event == raw.get("id") and exc.file == store_path:
             # The new event's own presupposition failed: name where the user wrote it.

@@ -16,7 +16,7 @@ import sqlite3
 import time
 import urllib.parse
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 try:
     import fcntl
@@ -50,6 +50,13 @@ CREATE TRIGGER events_no_update BEFORE UPDATE ON events
     BEGIN SELECT RAISE(ABORT, 'orgsim store rows are append-only'); END;
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
     BEGIN SELECT RAISE(ABORT, 'orgsim store rows are append-only'); END;
+"""
+#: What is worked out from the rows and kept to spare the next writer the work, each for the head it was
+#: made at: no part of the chain or of its hashes, made on first use (older stores lack it) and
+#: replaced freely. A body kept for another head is never read.
+KEPT = """
+CREATE TABLE IF NOT EXISTS kept (name TEXT PRIMARY KEY, version INTEGER NOT NULL, head TEXT NOT NULL,
+                                 body TEXT NOT NULL)
 """
 
 
@@ -146,6 +153,33 @@ class Store:
                    self.conn.execute(sql + " WHERE recorded_at <= ? ORDER BY seq", (until,)))
             return [Row(*r) for r in cur]
 
+    def last_row(self) -> Row | None:
+        """The newest row (None in an empty store)."""
+        sql = "SELECT seq, type, event_id, version, recorded_at, content, prev_hash, hash FROM events"
+        with self._guard():
+            found = self.conn.execute(sql + " ORDER BY seq DESC LIMIT 1").fetchone()
+        return Row(*found) if found else None
+
+    def latest(self, event_id: str) -> Row | None:
+        """The newest row of one event (``""``: of the header), found through the (event_id, version) index."""
+        sql = "SELECT seq, type, event_id, version, recorded_at, content, prev_hash, hash FROM events"
+        with self._guard():
+            found = self.conn.execute(sql + " WHERE event_id = ? ORDER BY version DESC LIMIT 1",
+                                      (event_id,)).fetchone()
+        return Row(*found) if found else None
+
+    def kept(self, name: str, version: int, head: str) -> str | None:
+        """What was kept under ``name`` for exactly this version and head, or None."""
+        with self._guard():
+            try:
+                found = self.conn.execute("SELECT body FROM kept WHERE name = ? AND version = ? AND head = ?",
+                                          (name, version, head)).fetchone()
+            except sqlite3.OperationalError as exc:
+                if "no such table" in str(exc):
+                    return None
+                raise
+        return found[0] if found and isinstance(found[0], str) else None
+
     def head(self) -> tuple[int, str, str]:
         """(version, head hash, last recording time); version 0 and the genesis hash when empty."""
         with self._guard():
@@ -159,9 +193,10 @@ class Store:
         return self.head()[0]
 
     def append(self, entries: Sequence[Entry], expected: int,
-               before_commit: Callable[[], None] | None = None) -> int:
+               before_commit: Callable[[], None] | None = None, keep: Mapping[str, str] | None = None) -> int:
         """Append entries in one transaction if the store is still at ``expected``; returns the new version.
 
+        ``keep`` (name -> text) is kept for the new head in the same transaction (see ``KEPT``).
         ``before_commit`` runs inside the transaction, just before COMMIT (the crash test kills the
         process there).
         """
@@ -181,6 +216,10 @@ class Store:
                     rows.append((version, type_, key, number, recorded_at, content, prev, digest))
                     prev = digest
                 self.conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                if keep:
+                    self.conn.execute(KEPT)
+                    self.conn.executemany("INSERT OR REPLACE INTO kept VALUES (?, ?, ?, ?)",
+                                          [(name, version, prev, body) for name, body in keep.items()])
                 if before_commit is not None:
                     before_commit()
                 self.conn.execute("COMMIT")
