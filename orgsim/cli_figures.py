@@ -58,11 +58,14 @@ def check_figure_path(path: str, allowed: tuple[str, ...] = FIGURE_FORMATS) -> N
 @log_options
 def graph(history: History, at: str, output: str, size: str) -> None:
     """Draw the membership network at a date (or small multiples at several) in a stable layout."""
-    from orgsim.reports.figures import network_figure
+    from orgsim.reports.figures import network_figure, network_key_figure, shows_ids
 
     check_figure_path(output)
     dates = dates_of(at)
     write_figure(network_figure(history, dates, size=size), output, size)
+    if shows_ids(len(dates), size):  # panels too narrow for names: the names are a figure of their own
+        stem, ext = os.path.splitext(output)
+        write_figure(network_key_figure(history, dates, size=size), f"{stem}-key{ext}", size)
 
 
 @cli.command(name="map")

@@ -9,7 +9,7 @@ row means labels cannot overlap however many nodes there are.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -26,6 +26,8 @@ class Layout:
     pos: dict[str, tuple[float, float]]
     types: dict[str, str]
     rows: int
+    #: The body each node is part of (from any date): a column-width figure folds sub-bodies into their parent.
+    parents: dict[str, str] = field(default_factory=dict)
 
     def __contains__(self, node: str) -> bool:
         return node in self.pos
@@ -78,4 +80,5 @@ def stable_layout(history: History, dates: list | None = None) -> Layout:
         pos[n] = (LEFT_X, y)
     for n, y in zip(right, spread(right)):
         pos[n] = (RIGHT_X + INDENT * _depth(g, n, org), y)
-    return Layout(pos, types, rows)
+    parents = {a: b for a, b, t in g.edges(data="type") if t == "part_of"}
+    return Layout(pos, types, rows, parents)

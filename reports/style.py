@@ -57,7 +57,6 @@ FONT = {"label": 7.0, "caption": 7.0, "legend": 7.0, "title": 8.5, "tick": 7.0}
 SIZES = {"column": (85 / 25.4, 300), "page": (175 / 25.4, 200), "slide": (13.333, 150)}
 SLIDE_HEIGHT = 7.5
 DEFAULT_SIZE = "page"
-MAX_LABEL = 46
 
 
 def status_words(status: str) -> str:
@@ -71,7 +70,7 @@ def status_color(status: str | None, default: str = GREY) -> str:
 
 
 def short_label(state: State, node: str, compact: bool = False) -> str:
-    """A label that fits one row: the id without its organization prefix, and the name (the id alone if compact)."""
+    """The id without its organization prefix, and the name (the id alone if compact); whole: the figure wraps it."""
     info = state.organization(node) if node == state.org else None
     name = info["name"] if info else state.name_of(node)
     if info:
@@ -79,8 +78,7 @@ def short_label(state: State, node: str, compact: bool = False) -> str:
     ident = node.split(".", 1)[1] if node.startswith(f"{state.org}.") else node
     if compact:
         return ident
-    text = ident if name in (node, ident) else f"{ident} {name}"
-    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+    return ident if name in (node, ident) else f"{ident} {name}"
 
 
 def previous_key_date(history: History, date: HistDate) -> HistDate | None:
@@ -90,7 +88,7 @@ def previous_key_date(history: History, date: HistDate) -> HistDate | None:
 
 
 def caption_events(history: History, date: HistDate, since: HistDate | None = None, limit: int = 4,
-                   first: bool = False) -> str:
+                   first: bool = False, most_chars: int | None = 70) -> str:
     """What happened since the previous panel (``since``; the previous key date if not given), in plain words.
 
     Events are named by what happened and to whom, with dates as a reader says them: never ids or EDTF.
@@ -104,7 +102,8 @@ def caption_events(history: History, date: HistDate, since: HistDate | None = No
     if not events:
         return f"No events {when}."
     state = history.at(date)
-    shown = [f"{plain_date(e.date)}: {event_title(state, e)}" for e in events[-limit:]]
+    shown = [f"{plain_date(e.date)}: {event_title(state, e, most_chars)}" for e in events[-limit:]]
     more = f" ({len(events) - limit} earlier not listed)" if len(events) > limit else ""
+    shown[0] = shown[0][0].upper() + shown[0][1:]  # it opens a sentence: "By December 2016: ..."
     head = f"{len(events)} event{'s' if len(events) != 1 else ''} {when}{more}"
     return f"{head}. " + "; ".join(shown) + "."

@@ -111,8 +111,8 @@ NAMED_BY_PAYLOAD = frozenset({"statement", "decision", "agreement_signed", "oper
                               "treaty_invoked", "armed_conflict"})
 
 
-def event_title(state, event, most_chars: int = 70) -> str:
-    """An event in a few words, by its kind and the names of its actors and target (never its id)."""
+def event_title(state, event, most_chars: int | None = 70) -> str:
+    """An event in a few words, by its kind and the names of its actors and target (never its id); None: uncut."""
     who = names_list([state.name_of(a) for a in event.actors]) or "members"
     target = event.target or event.org
     what = state.name_of(target) if target else "the organization"
@@ -124,6 +124,6 @@ def event_title(state, event, most_chars: int = 70) -> str:
     else:
         pattern = KIND_WORDS.get(event.kind, event.kind.replace("_", " "))
         words = pattern.format(who=who, what=what)
-    if len(words) > most_chars:
+    if most_chars is not None and len(words) > most_chars:
         words = words[: most_chars - 1].rstrip(" ,;") + "…"
     return words[0].upper() + words[1:]

@@ -143,18 +143,70 @@ def test_every_figure_kind_is_readable(which, csto, sixty):
 
 
 def test_evolution_at_column_width(run, tmp_path):
-    """`graph --at 1995-06-01,2003-09-18,2016-12-01 --size column`: at most 85 mm wide at its DPI, text >= 7 pt."""
+    """`graph --at 1995-06-01,2003-09-18,2016-12-01 --size column`: at most 85 mm wide and 230 mm tall at its DPI,
+    text >= 7 pt."""
     out = tmp_path / "evolution.png"
     code, _, _ = run("graph", "--at", "1995-06-01,2003-09-18,2016-12-01", "--size", "column", "-o", str(out))
     assert code == 0
     img = Image.open(out)
     dpi = img.info.get("dpi", (300, 300))[0]
     assert img.size[0] / dpi * 25.4 <= 85.5
+    # A column figure is printed on a page: at most a page's text height (about 230 mm) at its DPI.
+    assert img.size[1] / dpi * 25.4 <= 230
     fig = network_figure(History.load_bundled(), ["1995-06-01", "2003-09-18", "2016-12-01"], size="column")
     assert fig.get_figwidth() * 25.4 <= 85.5
     texts, _ = drawn_texts(fig)
     assert min(t.get_fontsize() for t, _b in texts) >= 7
     assert_readable(fig)
+
+
+def test_long_names_are_wrapped_never_cut(csto):
+    """The CSTO network and its evolution: no text is cut with an ellipsis, no text sits on text; the page network
+    prints the drug council's 90-character name whole, on more than one line."""
+    dates = ["1995-06-01", "2003-09-18", "2016-12-01"]
+    figures = {"network": network_figure(csto, dates[-1:]), "evolution": network_figure(csto, dates),
+               "evolution-column": network_figure(csto, dates, size="column")}
+    for kind, fig in figures.items():
+        texts, _ = drawn_texts(fig)
+        cut = [t.get_text() for t, _b in texts if "…" in t.get_text()]
+        assert cut == [], kind
+        assert_readable(fig)
+    labels = {t.get_gid(): t.get_text() for t, _b in drawn_texts(figures["network"])[0]}
+    drugs = labels["label:CSTO.CC-DRUGS"]
+    assert "\n" in drugs
+    assert " ".join(drugs.split()) == ("CC-DRUGS Coordination Council of Heads of Competent Authorities on "
+                                       "Countering Illicit Drug Trafficking")
+
+
+def test_a_column_network_names_its_ids_in_a_key(run, tmp_path):
+    """At a column's width the panels show ids; `graph` also writes FILE-key.png giving each id its full name,
+    on one page, and a sub-body folded into its top body is drawn as a count on that body."""
+    out = tmp_path / "evolution.png"
+    code, _, _ = run("graph", "--at", "1995-06-01,2003-09-18,2016-12-01", "--size", "column", "-o", str(out))
+    assert code == 0
+    img = Image.open(tmp_path / "evolution-key.png")
+    dpi = img.info.get("dpi", (300, 300))[0]
+    assert img.size[0] / dpi * 25.4 <= 85.5 and img.size[1] / dpi * 25.4 <= 230
+    h = History.load_bundled()
+    from orgsim.reports.figures import network_key_figure
+    key = network_key_figure(h, ["1995-06-01", "2003-09-18", "2016-12-01"], size="column")
+    assert_readable(key)
+    entries = [" ".join(t.get_text().split()) for t, _b in drawn_texts(key)[0] if t.get_gid() == "key-names"]
+    assert "CC-DRUGS: Coordination Council of Heads of Competent Authorities on Countering Illicit Drug " \
+           "Trafficking" in entries
+    assert "PA.POL: Standing Commission on Political Affairs and International Cooperation" in entries
+    assert not any("…" in e for e in entries)
+    fig = network_figure(h, ["2016-12-01", "2016-12-02"], size="column")
+    labels = {t.get_gid(): t.get_text() for t, _b in drawn_texts(fig)[0]}
+    assert labels["label:CSTO.CC-DRUGS"] == "CC-DRUGS +3"  # its three working groups
+    assert "label:CSTO.CC-DRUGS.WG-OPS" not in labels
+
+
+def test_a_page_network_writes_no_key(run, tmp_path):
+    """A single network at a page's width names its nodes itself: no key file is written."""
+    out = tmp_path / "network.png"
+    assert run("graph", "--at", "2016-12-01", "-o", str(out))[0] == 0
+    assert out.exists() and not (tmp_path / "network-key.png").exists()
 
 
 def test_small_multiples_fill_their_grid(csto):
