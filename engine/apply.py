@@ -277,6 +277,15 @@ def _status_ended(st: FactState, ev: Event, _f: list) -> None:
 
 
 @handles("membership_attested")
+def plural(status: str) -> str:
+    """The holders of a status, in the plural.
+
+    >>> plural("member"), plural("signatory"), plural("observer")
+    ('members', 'signatories', 'observers')
+    """
+    return status[:-1] + "ies" if status.endswith("y") else status + "s"
+
+
 def _attested(st: FactState, ev: Event, findings: list) -> None:
     entity = _org_of(ev)
     status = ev.payload.get("status", "member")
@@ -294,7 +303,7 @@ def _attested(st: FactState, ev: Event, findings: list) -> None:
             parts.append(f"the source names {', '.join(sorted(claimed - actual))} but the replay does not")
         if actual - claimed:
             parts.append(f"the replay has {', '.join(sorted(actual - claimed))} but the source does not")
-        findings.append(Finding(ev.id, f"{status}s of {entity} on {ev.date}: " + "; ".join(parts)))
+        findings.append(Finding(ev.id, f"{plural(status)} of {entity} on {ev.date}: " + "; ".join(parts)))
 
 
 # --- bodies and forces ---------------------------------------------------------------

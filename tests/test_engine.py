@@ -379,7 +379,7 @@ def test_a_source_that_leaves_out_a_member_is_reported_naming_it(write_log):
         """)
     (finding,) = History.load(path).validate().findings
     assert finding.event == "short-list"
-    assert finding.message.endswith(" of TA on 1995: the replay has DEU but the source does not")
+    assert finding.message.endswith("signatories of TA on 1995: the replay has DEU but the source does not")
 
 
 def test_a_disbanded_force_takes_its_contributions_and_strength_with_it(write_log):
