@@ -276,7 +276,6 @@ def _status_ended(st: FactState, ev: Event, _f: list) -> None:
         st.end(("member", entity, a), ev)
 
 
-@handles("membership_attested")
 def plural(status: str) -> str:
     """The holders of a status, in the plural.
 
@@ -286,6 +285,7 @@ def plural(status: str) -> str:
     return status[:-1] + "ies" if status.endswith("y") else status + "s"
 
 
+@handles("membership_attested")
 def _attested(st: FactState, ev: Event, findings: list) -> None:
     entity = _org_of(ev)
     status = ev.payload.get("status", "member")
