@@ -629,7 +629,7 @@ def test_a_refused_restore_leaves_the_store_usable(tmp_path, tiny_rows):
         assert len(store.rows()) == len(tiny_rows) + 1
 
 
-# --- reports/panel.py: the COW state-year export ------------------------------------------------------------
+# --- engine/year_codes.py: the COW state-year export --------------------------------------------------------
 
 JULY_LOG = textwrap.dedent("""\
     orgsim_log: 2
@@ -886,3 +886,29 @@ def test_the_log_hash_follows_file_order_and_every_event():
     assert log_hash(load_log_text(text, "b.yaml")) == h
     assert log_hash(load_log_text(swapped, "a.yaml")) != h
     assert log_hash(load_log_text(dropped, "a.yaml")) != h
+
+
+# --- engine/apply.py ------------------------------------------------------------------------------------------
+
+PREDECESSOR_LOG = textwrap.dedent("""\
+    orgsim_log: 2
+    id: heirs
+    organization: TB
+    entities: {organizations: {TA: {name: Founded Alliance}, TB: {name: Successor}, TC: {name: Heir of Outsider},
+                               TX: {name: Outside Body}}}
+    sources: {notes: {file: notes.txt}}
+    events:
+    - {id: ta-founded, date: "1990-03-01", kind: org_founded, actors: [FRA], target: TA, sources: [{source: notes, line: 1, quote: q, gloss: g}]}
+    - {id: tb-founded, date: "1998-03-01", kind: org_founded, actors: [FRA], target: TB, payload: {name: Successor, predecessor: TA}, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+    - {id: tc-founded, date: "1999-03-01", kind: org_founded, actors: [DEU], target: TC, payload: {name: Heir, predecessor: TX}, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+    """)
+
+
+def test_a_predecessor_the_log_never_founds_is_not_said_to_have_ended(tmp_path):
+    """TB is founded on the basis of TA (founded in the log): TA ends that day. TC is founded on the basis of
+    TX, which the log only names: the log records nothing of TX, so TX is not 'dissolved' but unrecorded."""
+    history = History.load(_write(tmp_path, "heirs.yaml", PREDECESSOR_LOG))
+    later = history.at("2000-01-01")
+    assert later.organization("TA")["status"] == "dissolved"
+    assert later.organization("TX") is None
+    assert later.organization("TC")["status"] == "in_force"

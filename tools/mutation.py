@@ -54,7 +54,7 @@ MODULES: dict[str, tuple[str, list[str] | None, str]] = {
     "branch": ("scenarios/branch.py", None, f"tests/test_mutants.py tests/test_scenarios.py {_FIGURES}"),
     "rules": ("scenarios/rules.py", None, f"tests/test_mutants.py tests/test_scenarios.py {_FIGURES}"),
     "reconcile": ("reports/reconcile.py", ["coverage", "statuses", "reconcile", "spans", "summary", "_year"],
-                  "tests/test_mutants.py tests/test_import_reconcile.py"),
+                  "tests/test_mutants.py tests/test_reconcile_rules.py tests/test_import_reconcile.py"),
     "cow_export": ("engine/year_codes.py", ["cow_organizations", "cow_rows", "cow_state_year_frame"],
                    f"tests/test_mutants.py tests/test_import_cow.py tests/test_exports.py {_COW_REAL}"),
     "store_chain": ("events/store/chain.py", ["append", "_numbered", "restore", "head", "version"],
