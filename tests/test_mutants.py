@@ -888,6 +888,53 @@ def test_the_log_hash_follows_file_order_and_every_event():
     assert log_hash(load_log_text(dropped, "a.yaml")) != h
 
 
+def test_a_mapping_that_is_not_a_dict_is_written_sorted_and_readable():
+    """A read-only mapping (not a dict) takes the slow path and comes out as any dict would: keys sorted at
+    every depth, non-ASCII text kept as written."""
+    from types import MappingProxyType
+
+    from orgsim.events.canonical import canonical_json
+
+    value = MappingProxyType({"b": "Ä ข", "a": [1, MappingProxyType({"d": 2.5, "c": "ß"})]})
+    assert canonical_json(value) == '{"a":[1,{"c":"ß","d":2.5}],"b":"Ä ข"}'
+
+
+@pytest.mark.parametrize("value", [{"a": "OD"}, ["OD"], {"a": ["OD"]}, [{"a": "OD"}]], ids=str)
+def test_a_number_key_deep_inside_a_dict_of_another_kind_is_refused(value):
+    """An int key in an OrderedDict nested in a dict or a list is refused in a sentence, never written as text."""
+    from collections import OrderedDict
+
+    from orgsim.events.canonical import canonical_json
+    from orgsim.events.errors import InputError
+
+    def nest(v):
+        if v == "OD":
+            return OrderedDict({1: "x"})
+        return {k: nest(x) for k, x in v.items()} if isinstance(v, dict) else [nest(x) for x in v]
+
+    with pytest.raises(InputError, match=r"^payload: key 1 is not text, so it cannot be stored or hashed$"):
+        canonical_json(nest(value), "payload")
+
+
+def test_writing_a_log_for_a_store_also_gives_its_hash_and_the_cache_keeps_it(monkeypatch):
+    """`log_texts` (a store import's one pass) leaves the log hash known: asking for it writes no JSON again,
+    it is the documented chain over the texts, and the engine's cache is told it once."""
+    from orgsim.events import canonical, load_log_text
+
+    log = load_log_text(MINIMAL_LOG, "m.yaml")
+    told = []
+    monkeypatch.setattr(canonical, "AFTER_LOG_HASH", [lambda lg, h: told.append((lg, h))])
+    header, texts = canonical.log_texts(log)
+    written = []
+    real = canonical.canonical_json
+    monkeypatch.setattr(canonical, "canonical_json", lambda v, w="content": written.append(w) or real(v, w))
+    h = "0" * 64
+    for text in [header] + [t for _e, t in texts]:
+        h = hashlib.sha256(f"{h}\n{text}".encode("utf-8")).hexdigest()
+    assert canonical.log_hash(log) == h and written == []
+    assert told == [(log, h)]
+
+
 # --- engine/apply.py ------------------------------------------------------------------------------------------
 
 PREDECESSOR_LOG = textwrap.dedent("""\
