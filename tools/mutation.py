@@ -65,7 +65,8 @@ MODULES: dict[str, tuple[str, list[str] | None, str]] = {
                     "tests/test_store.py tests/test_mutants.py tests/test_store_concurrency.py "
                     "--deselect 'tests/test_store_concurrency.py::test_writers_append_10000_events_between_them[8]'"),
     "apply": ("engine/apply.py", None, "tests/test_engine.py tests/test_validation.py tests/test_mutants.py"),
-    "index": ("engine/index.py", None, "tests/test_mutants.py tests/test_engine.py tests/test_index_scale.py"),
+    "index": ("engine/index.py", None, "tests/test_mutants.py tests/test_engine.py tests/test_index_scale.py "
+              "tests/test_index_cache_cli.py"),
     "vectorised": ("engine/vectorised.py", None, "tests/test_mutants.py tests/test_engine.py tests/test_index_scale.py"),
 }
 
