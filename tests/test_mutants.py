@@ -946,16 +946,62 @@ PREDECESSOR_LOG = textwrap.dedent("""\
     sources: {notes: {file: notes.txt}}
     events:
     - {id: ta-founded, date: "1990-03-01", kind: org_founded, actors: [FRA], target: TA, sources: [{source: notes, line: 1, quote: q, gloss: g}]}
-    - {id: tb-founded, date: "1998-03-01", kind: org_founded, actors: [FRA], target: TB, payload: {name: Successor, predecessor: TA}, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
-    - {id: tc-founded, date: "1999-03-01", kind: org_founded, actors: [DEU], target: TC, payload: {name: Heir, predecessor: TX}, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+    - {id: ita-tx, date: "1995-03-01", kind: accession, actors: [ITA], target: TX, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+    - {id: tb-founded, date: "1998-03-01", kind: org_founded, actors: [FRA], target: TB, payload: {name: Successor, predecessor: TA}, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+    - {id: tc-founded, date: "1999-03-01", kind: org_founded, actors: [DEU], target: TC, payload: {name: Heir, predecessor: TX}, sources: [{source: notes, line: 4, quote: q, gloss: g}]}
     """)
 
 
 def test_a_predecessor_the_log_never_founds_is_not_said_to_have_ended(tmp_path):
-    """TB is founded on the basis of TA (founded in the log): TA ends that day. TC is founded on the basis of
-    TX, which the log only names: the log records nothing of TX, so TX is not 'dissolved' but unrecorded."""
+    """TB is founded on the basis of TA (founded in the log): TA and France's membership of it end that day.
+    TC is founded on the basis of TX, which the log only names: the log records nothing of TX's end, so TX is
+    not 'dissolved' but unrecorded, and Italy, which joined TX in 1995, is presumed a member in 2000 -- by the
+    index (arrays) and by a full replay alike."""
     history = History.load(_write(tmp_path, "heirs.yaml", PREDECESSOR_LOG))
-    later = history.at("2000-01-01")
-    assert later.organization("TA")["status"] == "dissolved"
-    assert later.organization("TX") is None
-    assert later.organization("TC")["status"] == "in_force"
+    assert history.index.method == "vector"
+    for later in (history.at("2000-01-01"), history.replay_to("2000-01-01")):
+        assert later.organization("TA")["status"] == "dissolved"
+        assert later.organization("TX") is None
+        assert later.organization("TC")["status"] == "in_force"
+        assert [(m["id"], m["status"]) for m in later.members("TX")] == [("ITA", "member")]
+        assert later.members("TA") == []
+    assert history.members_at("2000-01-01", org="TX") == {"ITA": "member"}
+    assert history.at("2000-01-01").members("TX")[0]["answer"] == "presumed"  # nothing attests it after 1995
+    assert history.members_at("2000-01-01", org="TA") == {}
+
+
+# --- engine/vectorised.py -------------------------------------------------------------------------------------
+
+LINEAGE_LOG = textwrap.dedent("""\
+    orgsim_log: 2
+    id: lineage
+    organization: TA
+    entities: {organizations: {TA: {name: Test Alliance}}}
+    sources: {notes: {file: notes.txt}}
+    events:
+    - {id: ta-founded, date: "1990-03-01", kind: org_founded, actors: [FRA, DEU], target: TA, payload: {name: Test Alliance}, sources: [{source: notes, line: 1, quote: q, gloss: g}]}
+    - {id: ita-in, date: "1991-03-01", kind: accession, actors: [ITA], target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+    - {id: ta-renamed, date: "1992-03-01", kind: org_renamed, target: TA, payload: {name: Treaty Alliance}, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+    - {id: esp-in, date: "1993-03-01", kind: accession, actors: [ESP], target: TA, sources: [{source: notes, line: 4, quote: q, gloss: g}]}
+    - {id: ta-ends, date: "1994-03-01", kind: org_dissolved, target: TA, sources: [{source: notes, line: 5, quote: q, gloss: g}]}
+    """)
+
+
+@pytest.mark.parametrize("method", ["vector", "replay"])
+def test_every_interval_names_the_events_that_began_and_ended_it_in_the_logs_order(tmp_path, method):
+    """The organization's name runs 1990-1992 (ended by the renaming), then to the dissolution; memberships
+    end with it. All intervals come in the order the log made them: the founding's organization fact, its two
+    members, Italy, the renaming, Spain, the dissolution -- whether compiled by arrays or replayed."""
+    from orgsim.engine.index import FactIndex
+
+    index = FactIndex(load_log(_write(tmp_path, "lineage.yaml", LINEAGE_LOG)), method=method, cache=False)
+    assert index.method == method
+    assert [(f.key, f.value.get("name"), f.value.get("status"), f.event, ender)
+            for f, _s, _e, ender in index.intervals("org")] == [
+        (("org", "TA"), "Test Alliance", "in_force", "ta-founded", "ta-renamed"),
+        (("org", "TA"), "Treaty Alliance", "in_force", "ta-renamed", "ta-ends"),
+        (("org", "TA"), "Treaty Alliance", "dissolved", "ta-ends", None)]
+    assert [(f.key[-1], f.event, ender) for f, _s, _e, ender in index.intervals()] == [
+        ("TA", "ta-founded", "ta-renamed"), ("FRA", "ta-founded", "ta-ends"), ("DEU", "ta-founded", "ta-ends"),
+        ("ITA", "ita-in", "ta-ends"), ("TA", "ta-renamed", "ta-ends"), ("ESP", "esp-in", "ta-ends"),
+        ("TA", "ta-ends", None)]
