@@ -1005,3 +1005,24 @@ def test_every_interval_names_the_events_that_began_and_ended_it_in_the_logs_ord
         ("TA", "ta-founded", "ta-renamed"), ("FRA", "ta-founded", "ta-ends"), ("DEU", "ta-founded", "ta-ends"),
         ("ITA", "ita-in", "ta-ends"), ("TA", "ta-renamed", "ta-ends"), ("ESP", "esp-in", "ta-ends"),
         ("TA", "ta-ends", None)]
+
+
+def test_of_two_impossible_lineage_events_the_first_is_named(tmp_path, run):
+    """TB is renamed in 1993 and TZ in 1996, each before the log founds it: `state` (the index, compiled by
+    arrays) names the first, 1993's, with its file and line -- not the last."""
+    path = _write(tmp_path, "two.yaml", textwrap.dedent("""\
+        orgsim_log: 2
+        id: two
+        organization: TA
+        entities: {organizations: {TA: {name: Test Alliance}, TB: {name: Second}, TZ: {name: Third}}}
+        sources: {notes: {file: notes.txt}}
+        events:
+        - {id: ta-founded, date: "1990", kind: org_founded, actors: [FRA], target: TA, sources: [{source: notes, line: 1, quote: q, gloss: g}]}
+        - {id: tb-renamed, date: "1993", kind: org_renamed, target: TB, payload: {name: Early}, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        - {id: tb-founded, date: "1995", kind: org_founded, actors: [FRA], target: TB, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+        - {id: tz-renamed, date: "1996", kind: org_renamed, target: TZ, payload: {name: Late}, sources: [{source: notes, line: 4, quote: q, gloss: g}]}
+        - {id: tz-founded, date: "1997", kind: org_founded, actors: [FRA], target: TZ, sources: [{source: notes, line: 5, quote: q, gloss: g}]}
+        """))
+    code, out, err = run("state", "--at", "1999", "--log", path)
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert err.startswith(f"orgsim: error: {path}:8: event 'tb-renamed': ") and "organization TB does not exist" in err
