@@ -392,7 +392,8 @@ def verify(path: str | None, store_path: str, head: str | None, count: int | Non
             pages = st.integrity()
             if pages != "ok":
                 raise UserError(f"{target}: the SQLite file is damaged: {' '.join(pages.split())[:200]}")
-            rows = st.rows()
+            with _no_cycle_collection():
+                rows = st.rows()
     else:
         exported = rows_from_export(load_yaml_file(target), target, check=False)  # checked below: exit 1
         if exported is None:

@@ -39,12 +39,17 @@ def _label(r: Row) -> str:
         return f"row {r.seq!r}"
 
 
+_dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode
+
+
 def _content_problem(r: Row) -> str | None:
     if not isinstance(r.content, str):
         return "its content is not text"
     try:
         data = json.loads(r.content)
-        if canonical_json(data) != r.content:
+        # Parsed JSON has text keys only, so json.dumps alone writes its canonical form; canonical_json (which also
+        # looks at every key) decides only when they differ, and words any refusal as before.
+        if _dumps(data) != r.content and canonical_json(data) != r.content:
             return "its content is not in the canonical form it was stored in"
     except (ValueError, InputError, RecursionError):  # RecursionError: nested too deep to read back
         return "its content is not valid JSON"
@@ -67,7 +72,6 @@ def first_problem(rows: Sequence[Row], thorough: bool = True) -> str | None:
 
     Without ``thorough`` the content is not parsed again (the quick check every read of a store makes).
     """
-    by_hash = {r.hash: r for r in rows}
     versions: dict[object, int] = {}
     prev: Row | None = None
     for expected, r in enumerate(rows, start=1):
@@ -82,7 +86,8 @@ def first_problem(rows: Sequence[Row], thorough: bool = True) -> str | None:
             return f"{_label(r)} was changed: {problem or 'its content or record no longer matches its hash'}"
         expected_prev = prev.hash if prev else GENESIS
         if r.prev_hash != expected_prev:
-            earlier = by_hash.get(r.prev_hash)
+            # Looked up only once the chain is broken (the last row with that hash, as a dict of them would give).
+            earlier = next((x for x in reversed(rows) if x.hash == r.prev_hash), None)
             if earlier is not None and earlier is not r:
                 return f"{_label(r)} was moved: it was recorded right after {_label(earlier)}"
             if prev is None:
