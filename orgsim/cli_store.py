@@ -384,6 +384,11 @@ def verify(path: str | None, store_path: str, head: str | None, count: int | Non
     """Check a store's hash chain (or an export's record); exit 1 naming the first changed, removed or moved event.
 
     With --head (and --rows), also exit 1 if rows were removed from the end or the tail was rewritten."""
+    with _no_cycle_collection():
+        _verify(path, store_path, head, count)
+
+
+def _verify(path: str | None, store_path: str, head: str | None, count: int | None) -> None:
     target = path or store_path
     check_published(head, count)
     progress.step(f"reading {target}")
@@ -392,8 +397,7 @@ def verify(path: str | None, store_path: str, head: str | None, count: int | Non
             pages = st.integrity()
             if pages != "ok":
                 raise UserError(f"{target}: the SQLite file is damaged: {' '.join(pages.split())[:200]}")
-            with _no_cycle_collection():
-                rows = st.rows()
+            rows = st.rows()
     else:
         exported = rows_from_export(load_yaml_file(target), target, check=False)  # checked below: exit 1
         if exported is None:
