@@ -123,3 +123,20 @@ def test_a_parquet_log_imports_with_its_log_hash(synth_parquet, tmp_path):
     fresh = load_log(synth_parquet)
     assert StoreView.of(rows, path).log_hash() == log_hash(fresh)
     assert [r.event_id for r in rows[1:]] == [e.id for e in file_order(fresh)]
+
+
+def test_ctrl_c_between_batches_writes_nothing(tmp_path, monkeypatch):
+    """Ctrl-C noticed after the first batch was inserted rolls the whole append back: the store stays empty."""
+    monkeypatch.setattr(chain, "BATCH_ROWS", 1000)
+    monkeypatch.setattr(chain, "BULK_ROWS", 100)
+    path = str(tmp_path / "s.sqlite")
+    header = Entry("header", "", {"orgsim_log": 2, "id": "t", "organization": "TA"})
+
+    def interrupt(_rows: int) -> None:
+        raise KeyboardInterrupt
+
+    with Store.create(path) as store:
+        with pytest.raises(KeyboardInterrupt):
+            store.append([header] + _statements(2500), 0, written=interrupt)
+    with Store.open(path) as store:
+        assert store.version == 0 and store.rows() == []
