@@ -281,6 +281,13 @@ class Store:
 
     def _numbered(self, entries: Sequence[Entry], version: int) -> Iterator[tuple[str, str, int, str]]:
         """Give each entry its row type and version, refusing what the log cannot hold."""
+        if version == 0 and _a_new_log(entries):
+            # A log into an empty store: each row is version 1, and nothing below could refuse one.
+            for e in entries:
+                key = "" if e.intent == "header" else e.event_id
+                yield ("header" if e.intent == "header" else "event"), key, 1, (
+                    e.text if e.text is not None else canonical_json(e.content, f"{self.path}: {e.intent} '{key}'"))
+            return
         latest: dict[str, tuple[int, str]] = {}
         for i, e in enumerate(entries):
             if version + i == 0 and e.intent != "header":
@@ -325,6 +332,14 @@ class Store:
         """SQLite's own check of the file's pages and indexes: "ok", or the first problem it found."""
         with self._guard():
             return str(self.conn.execute("PRAGMA quick_check").fetchone()[0])
+
+
+def _a_new_log(entries: Sequence[Entry]) -> bool:
+    """One header first, then only new events, each id once and none empty (the header's key)."""
+    if not entries or entries[0].intent != "header" or any(e.intent != "event" for e in entries[1:]):
+        return False
+    ids = {e.event_id for e in entries[1:]}
+    return len(ids) == len(entries) - 1 and "" not in ids
 
 
 __all__ = ["STORE_SCHEMA", "ROW_TYPES", "STORE_SUFFIXES", "Entry", "Row", "Store", "StoreError", "VersionConflict",
