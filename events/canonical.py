@@ -204,44 +204,46 @@ def _column_texts(cols: Any) -> list[tuple[str, str]] | None:
         ex, vals = cols.extra_codes, cols.extra_values
         date_texts = [t.strip() for t in cols.date_texts]  # HistDate.text is stripped
         "".join(date_texts).encode("utf-8")
-        # What event_content writes for each field, in the sorted order of its keys: (fragments, codes).
-        fields = [
-            (None, None),  # actors, below
-            (_fragments("confidence", [v or "high" for v in vals["confidence"]], lambda v: v != "high"),
-             ex["confidence"]),
-            (['"date":' + _text_json(t) for t in date_texts], cols.date_codes),
-            (_fragments("derived_by", vals["derived_by"], _always), ex["derived_by"]),
-            (None, None),  # id, below
-            (['"kind":' + canonical_json(k) for k in cols.kinds], cols.kind_codes),
-            (_fragments("note", vals["note"], _always), ex["note"]),
-            (['"org":' + t for t in names], cols.org_codes),
-            (_fragments("payload", vals["payload"], bool, thaw), ex["payload"]),
-            (_fragments("provenance", vals["provenance"], _always, thaw), ex["provenance"]),
-            (_fragments("rationale", vals["rationale"], _always), ex["rationale"]),
-            (None, None),  # seq, below
-            (_fragments("sources", vals["sources"], bool,
-                        lambda v: [{"source": s.source, "line": s.line, "quote": s.quote, "gloss": s.gloss}
-                                   for s in v]), ex["sources"]),
-            (['"target":' + t for t in names] + [None], cols.target_codes),
-        ]
+        conf = _fragments("confidence", [v or "high" for v in vals["confidence"]], lambda v: v != "high")
+        derived = _fragments("derived_by", vals["derived_by"], _always)
+        note = _fragments("note", vals["note"], _always)
+        payload = _fragments("payload", vals["payload"], bool, thaw)
+        provenance = _fragments("provenance", vals["provenance"], _always, thaw)
+        rationale = _fragments("rationale", vals["rationale"], _always)
+        sources = _fragments("sources", vals["sources"], bool,
+                             lambda v: [{"source": s.source, "line": s.line, "quote": s.quote, "gloss": s.gloss}
+                                        for s in v])
+        kinds = ['"kind":' + canonical_json(k) for k in cols.kinds]
     except (InputError, UnicodeEncodeError):
         return None
     off = cols.actor_offsets.tolist()
     actor_names = [names[a] for a in cols.actor_codes.tolist()]
-    parts: list[list[str | None]] = []
-    for i, (table, codes) in enumerate(fields):
-        if i == 0:
-            parts.append([None if lo == hi else '"actors":[' + ",".join(actor_names[lo:hi]) + "]"
-                          for lo, hi in zip(off, off[1:])])
-        elif i == 4:
-            parts.append(['"id":' + _text_json(x) for x in ids])
-        elif i == 11:
-            if cols.seq.any():
-                parts.append([f'"seq":{x}' if x else None for x in cols.seq.tolist()])
-        elif any(f is not None for f in table):  # a field no event has costs nothing an event
-            parts.append([table[c] for c in codes.tolist()])
-    texts = ["{" + ",".join(filter(None, p)) + "}" for p in zip(*parts)]
+    # One list an event_content key, in their sorted order; None for a key no event has (it costs nothing).
+    columns = [
+        [None if lo == hi else '"actors":[' + ",".join(actor_names[lo:hi]) + "]" for lo, hi in zip(off, off[1:])],
+        _picked(conf, ex["confidence"]),
+        _picked(['"date":' + _text_json(t) for t in date_texts], cols.date_codes),
+        _picked(derived, ex["derived_by"]),
+        ['"id":' + _text_json(x) for x in ids],
+        _picked(kinds, cols.kind_codes),
+        _picked(note, ex["note"]),
+        _picked(['"org":' + t for t in names], cols.org_codes),
+        _picked(payload, ex["payload"]),
+        _picked(provenance, ex["provenance"]),
+        _picked(rationale, ex["rationale"]),
+        [f'"seq":{x}' if x else None for x in cols.seq.tolist()] if cols.seq.any() else None,
+        _picked(sources, ex["sources"]),
+        _picked(['"target":' + t for t in names] + [None], cols.target_codes),
+    ]
+    texts = ["{" + ",".join(filter(None, p)) + "}" for p in zip(*(c for c in columns if c is not None))]
     return [(ids[i], texts[i]) for i in perm.tolist()]
+
+
+def _picked(fragments: list[str | None], codes: Any) -> list[str | None] | None:
+    """Each event's fragment by its code (-1 finds the None kept last), or None when no event has one."""
+    if all(f is None for f in fragments):
+        return None
+    return [fragments[c] for c in codes.tolist()]
 
 
 def _always(_value: Any) -> bool:
