@@ -703,7 +703,7 @@ NEW_YEAR_LOG = textwrap.dedent("""\
     entities: {organizations: {NY: {name: New Year Organization}}}
     sources: {notes: {file: notes.txt}}
     events:
-    - {id: ny-founded, date: "2000-01-01", kind: org_founded, actors: [RUS, KAZ], target: NY,
+    - {id: ny-founded, date: "2000-01-01", kind: org_founded, actors: [RUS, KAZ, TJK], target: NY,
        payload: {name: New Year Organization, short: NY}, sources: [{source: notes, line: 1, quote: q, gloss: g}]}
     - {id: arm-joins, date: "2002-12/2003-01", kind: accession, actors: [ARM], target: NY,
        sources: [{source: notes, line: 2, quote: q, gloss: g}]}
@@ -711,24 +711,33 @@ NEW_YEAR_LOG = textwrap.dedent("""\
        sources: [{source: notes, line: 3, quote: q, gloss: g}]}
     - {id: blr-joins, date: "2004-01-01", kind: accession, actors: [BLR], target: NY,
        sources: [{source: notes, line: 4, quote: q, gloss: g}]}
+    - {id: tjk-leaves, date: "2003-01", kind: withdrawal, actors: [TJK], target: NY,
+       sources: [{source: notes, line: 5, quote: q, gloss: g}]}
+    - {id: ny-ends, date: "2005-01", kind: org_dissolved, target: NY,
+       sources: [{source: notes, line: 6, quote: q, gloss: g}]}
     """)
 
 
-def test_cow_export_on_new_years_day_and_for_a_date_that_straddles_it(run, tmp_path):
+def test_cow_export_on_new_years_day_and_for_dates_that_straddle_it(run, tmp_path):
     """Kazakhstan leaves on 1 January 2003: a member until 2002, none in 2003 (not even possibly). Belarus
     joins on 1 January 2004: none in 2003, a member in 2004. Armenia joins in December 2002 or January 2003:
-    possibly a member in 2002 (COW's -9, missing), surely in 2003."""
+    possibly a member in 2002 (COW's -9, missing), surely in 2003. Tajikistan leaves in January 2003: possibly
+    still a member in 2003 (-9). The organization is dissolved in January 2005: COW codes its members in the
+    year it ends, so Russia is a member in 2005 whatever day of January it was."""
     code, out, err = run("export", "--format", "cow-state-year", "--log", _write(tmp_path, "ny.yaml", NEW_YEAR_LOG))
     assert code == 0, err
-    out = _rows_of(out, "365", "370", "371", "705")  # Russia, Belarus, Armenia, Kazakhstan
-    assert out == ("ccode,year,state,ny\n"
-                   "365,2000,russia,1\n365,2001,russia,1\n365,2002,russia,1\n365,2003,russia,1\n365,2004,russia,1\n"
-                   "370,2000,belarus,0\n370,2001,belarus,0\n370,2002,belarus,0\n370,2003,belarus,0\n"
-                   "370,2004,belarus,1\n"
-                   "371,2000,armenia,0\n371,2001,armenia,0\n371,2002,armenia,-9\n371,2003,armenia,1\n"
-                   "371,2004,armenia,1\n"
-                   "705,2000,kazakhstan,1\n705,2001,kazakhstan,1\n705,2002,kazakhstan,1\n705,2003,kazakhstan,0\n"
-                   "705,2004,kazakhstan,0\n")
+    out = _rows_of(out, "365", "370", "371", "702", "705")  # Russia, Belarus, Armenia, Tajikistan, Kazakhstan
+    codes = {ccode: [] for ccode in ("365", "370", "371", "702", "705")}
+    for line in out.splitlines()[1:]:
+        ccode, year, _state, cell = line.split(",")
+        codes[ccode].append((int(year), int(cell)))
+    years = list(range(2000, 2006))
+    assert out.splitlines()[0] == "ccode,year,state,ny"
+    assert codes == {"365": list(zip(years, [1, 1, 1, 1, 1, 1])),
+                     "370": list(zip(years, [0, 0, 0, 0, 1, 1])),
+                     "371": list(zip(years, [0, 0, -9, 1, 1, 1])),
+                     "702": list(zip(years, [1, 1, 1, -9, 0, 0])),
+                     "705": list(zip(years, [1, 1, 1, 0, 0, 0]))}
 
 
 # --- reports/reconcile.py -----------------------------------------------------------------------------------
