@@ -26,7 +26,6 @@ CODES = {"member": 1, "associate": 2, "observer": 3, "partner": 3, "unknown": -9
 NO_MEMBERSHIP = 0
 NOT_IN_EXISTENCE = -1
 UNKNOWN = -9
-#: COW measures status at mid-year.
 
 
 def column_name(org: str) -> str:
