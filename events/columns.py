@@ -50,7 +50,7 @@ class EventColumns:
     """Every field of a log's events as arrays, in replay order (row ``i`` is ``log.events[i]``)."""
 
     path: str
-    ids: np.ndarray                    # object: event ids
+    ids: np.ndarray                    # event ids: NumPy strings (a Parquet log's) or objects
     date_codes: np.ndarray             # int32 into date_texts
     date_texts: list[str]
     date_keys: np.ndarray              # int64 per distinct date: the day it applies on
@@ -167,7 +167,7 @@ class LazyEvents(Sequence):
 
     def __init__(self, columns: EventColumns) -> None:
         self.columns = columns
-        self._built: list[Event | None] = [None] * len(columns)
+        self._built: dict[int, Event] = {}  # only those asked for: an index reads a few of a million
 
     def __len__(self) -> int:
         return len(self.columns)
@@ -179,13 +179,13 @@ class LazyEvents(Sequence):
             i += len(self)
         if not 0 <= i < len(self):
             raise IndexError(i)
-        ev = self._built[i]
+        ev = self._built.get(i)
         if ev is None:
             ev = self._built[i] = self.columns.event(i)
         return ev
 
     def __iter__(self) -> Iterator[Event]:
-        if len(self) > 1000 and any(e is None for e in self._built):
+        if len(self) > 1000 and len(self._built) < len(self):
             self._build_all()  # iterating means all of them: build them in one pass over plain lists
         for i in range(len(self)):
             yield self[i]
@@ -202,7 +202,7 @@ class LazyEvents(Sequence):
         for i, (eid, dc, kc, oc, tc, seq, order, line) in enumerate(zip(
                 c.ids.tolist(), c.date_codes.tolist(), c.kind_codes.tolist(), c.org_codes.tolist(),
                 c.target_codes.tolist(), c.seq.tolist(), c.order.tolist(), c.line.tolist())):
-            if self._built[i] is not None:
+            if i in self._built:
                 continue
             date = dates[dc] or c.date_at(i)
             dates[dc] = date
@@ -266,8 +266,15 @@ def positions_of(log: Log, ids: Any) -> dict[str, int]:
     wanted = set(ids)
     if not wanted:
         return {}
-    import pandas as pd  # hashing, not sorting, a million ids
-
     cols = columns_of(log)
-    hits = np.flatnonzero(pd.Series(cols.ids, copy=False).isin(wanted).to_numpy())
+    hits = np.flatnonzero(ids_in(cols.ids, wanted))
     return {cols.ids[i]: int(i) for i in hits}
+
+
+def ids_in(ids: np.ndarray, wanted: set[str]) -> np.ndarray:
+    """Which of an id column's rows hold one of some ids (a Parquet log's string array or a YAML log's objects)."""
+    if ids.dtype == object:
+        import pandas as pd  # hashing, not sorting, a million ids
+
+        return pd.Series(ids, copy=False).isin(wanted).to_numpy()
+    return np.isin(ids, np.array(sorted(wanted), dtype=ids.dtype))

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from numpy.dtypes import StringDType
 
 from ..columns import EXTRA, EventColumns
 from ..dates import DateError, parse_date
@@ -93,17 +94,26 @@ class _Reader:
         if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
             raise self.fail(f"column 'id' must hold text, not {col.type}", None)
         ok = pc.fill_null(pc.match_substring_regex(col, ID_RE2), False).to_numpy(zero_copy_only=False)
-        self.ids = col.to_numpy(zero_copy_only=False)
         if not ok.all():
             row = _first_row(~ok)
-            raise LogError(f"event id {self.ids[row]!r} is missing or malformed (use lower case, digits, "
+            raise LogError(f"event id {col[row].as_py()!r} is missing or malformed (use lower case, digits, "
                            "'.', '_', '-')", self.path, row + 1)
+        self.ids = id_array(col)
         if len(pc.unique(col)) != self.n:
             import pandas as pd
 
-            dup = pd.Series(self.ids).duplicated().to_numpy()
+            dup = pd.Series(self.ids.astype(object)).duplicated().to_numpy()
             row = _first_row(dup)
             raise self.fail(f"duplicate id (first used at line {_first_row(self.ids == self.ids[row]) + 1})", row)
+
+
+def id_array(col: Any) -> np.ndarray:
+    """Event ids as one NumPy string array (16 bytes an id up to 15 bytes long), not a Python str per event."""
+    out = np.empty(len(col), StringDType())
+    step = 1 << 20  # through Python strings a slice at a time: a million short-lived objects at most
+    for lo in range(0, len(col), step):
+        out[lo:lo + step] = col.slice(lo, step).to_numpy(zero_copy_only=False)
+    return out
 
 
 def date_keys(reader: _Reader, codes: np.ndarray, texts: list[str]) -> np.ndarray:
