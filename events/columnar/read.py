@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.dtypes import StringDType
 
-from ..columns import EXTRA, EventColumns
+from ..columns import EXTRA, EventColumns, narrowed
 from ..dates import DateError, parse_date
 from ..errors import LogError
 from ..model import Log, freeze
@@ -70,7 +70,7 @@ class _Reader:
         if name not in self.table.column_names:
             if required:
                 raise self.fail(f"missing column {name!r}", None)
-            return np.full(self.n, -1, np.int32), []
+            return np.full(self.n, -1, np.int8), []  # no such column: every row without
         codes, values = _dictionary(self.table.column(name), name, self.path)
         if required and (codes < 0).any():
             raise self.fail(f"{name} is missing", _first_row(codes < 0))
@@ -264,6 +264,6 @@ def read_table_columns(table: Any, header: dict[str, Any], path: str) -> tuple[L
                         target_codes=target_codes, actor_offsets=offsets, actor_codes=a_codes, seq=seq,
                         order=np.arange(r.n, dtype=np.int64), line=np.arange(1, r.n + 1, dtype=np.int64),
                         extra_codes=extra_codes, extra_values=extra_values)
-    cols = in_replay_order(cols)
+    cols = narrowed(in_replay_order(cols))
     conflicts = _conflicts(header.get("conflicts"), path, referenced(header, cols))
     return dataclasses.replace(head, conflicts=conflicts), cols
