@@ -1,8 +1,9 @@
 """Each interval's bounds, from the dates of the events that open and close it and the texts behind them.
 
-Computed in columns after either compile (``engine/index.py``), so both compiles give the
-same bounds: per distinct date its earliest and latest day, per event the last day its
-texts attest, then one gather per interval. ``engine/answers.py`` decides from them.
+Computed in columns from either compile's table, so both compiles give the same bounds: per
+distinct date its earliest and latest day, per event the last day its texts attest, then one
+gather per interval. ``engine/answers.py`` decides from them. The table computes them the first
+time an answer asks (``IntervalTable._bounded``): the plain queries never read them.
 """
 
 from __future__ import annotations
