@@ -131,3 +131,18 @@ def test_a_parquet_log_with_a_missing_or_malformed_id_names_its_row(tmp_path, ba
     pq.write_table(table.set_column(0, "id", pa.array(ids, pa.string())), path)
     with pytest.raises(LogError, match=rf"s\.parquet:6: event id {shown} is missing or malformed"):
         load_log(path)
+
+
+def test_a_parquet_log_whose_column_bytes_are_damaged_is_a_one_line_error(tmp_path, run):
+    """Damaged bytes in a column read after the ids (the footer intact) are refused as unreadable, exit 2."""
+    path = str(tmp_path / "s.parquet")
+    write_log(path, *synth_columns(SynthSpec(3, 5, 20, 500, 1)))
+    meta = pq.ParquetFile(path).metadata.row_group(0)
+    kind = next(meta.column(i) for i in range(meta.num_columns) if meta.column(i).path_in_schema == "kind")
+    data = bytearray(open(path, "rb").read())
+    data[kind.data_page_offset:kind.data_page_offset + 40] = b"\xff" * 40
+    open(path, "wb").write(data)
+    with pytest.raises(LogError, match=r"s\.parquet: not a readable Parquet log: "):
+        load_log(path)
+    code, out, err = run("validate", path)
+    assert code == 2 and not out and len(err.strip().splitlines()) == 1 and "not a readable Parquet log" in err

@@ -56,7 +56,8 @@ def _first_row(mask: np.ndarray) -> int:
 
 
 class _Reader:
-    """One Parquet table being checked: its path, row count and ids, for error messages."""
+    """One Parquet table being checked (anything with ``column_names``, ``num_rows`` and ``column(name)``):
+    its path, row count and ids, for error messages."""
 
     def __init__(self, table: Any, path: str) -> None:
         self.table, self.path, self.n = table, path, table.num_rows
@@ -110,7 +111,7 @@ class _Reader:
 def id_array(col: Any) -> np.ndarray:
     """Event ids as one NumPy string array (16 bytes an id up to 15 bytes long), not a Python str per event."""
     out = np.empty(len(col), StringDType())
-    step = 1 << 20  # through Python strings a slice at a time: a million short-lived objects at most
+    step = 1 << 16  # through Python strings a slice at a time: a few MB of short-lived objects at most
     for lo in range(0, len(col), step):
         out[lo:lo + step] = col.slice(lo, step).to_numpy(zero_copy_only=False)
     return out
@@ -252,6 +253,7 @@ def read_table_columns(table: Any, header: dict[str, Any], path: str) -> tuple[L
     if not cited.all():
         raise r.fail("an event needs sources (or provenance for imports, rationale for scenario inserts)",
                      _first_row(~cited))
+    position = np.int32 if r.n < 1 << 31 else np.int64  # file order and line
     seq = np.zeros(r.n, np.int64)
     if "seq" in table.column_names:
         col = table.column("seq")
@@ -262,7 +264,7 @@ def read_table_columns(table: Any, header: dict[str, Any], path: str) -> tuple[L
     cols = EventColumns(path=path, ids=r.ids, date_codes=date_codes, date_texts=date_texts, date_keys=keys_u,
                         kind_codes=kind_codes.astype(np.int16), kinds=kinds, names=names, org_codes=org_codes,
                         target_codes=target_codes, actor_offsets=offsets, actor_codes=a_codes, seq=seq,
-                        order=np.arange(r.n, dtype=np.int64), line=np.arange(1, r.n + 1, dtype=np.int64),
+                        order=np.arange(r.n, dtype=position), line=np.arange(1, r.n + 1, dtype=position),
                         extra_codes=extra_codes, extra_values=extra_values)
     cols = narrowed(in_replay_order(cols))
     conflicts = _conflicts(header.get("conflicts"), path, referenced(header, cols))
