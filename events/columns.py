@@ -304,4 +304,7 @@ def ids_in(ids: np.ndarray, wanted: set[str]) -> np.ndarray:
         import pandas as pd  # hashing, not sorting, a million ids
 
         return pd.Series(ids, copy=False).isin(wanted).to_numpy()
-    return np.isin(ids, np.array(sorted(wanted), dtype=ids.dtype))
+    import pyarrow as pa  # a Parquet log's ids: hashed by Arrow (np.isin sorts, or compares once per id wanted)
+    import pyarrow.compute as pc
+
+    return pc.is_in(pa.array(ids), value_set=pa.array(sorted(wanted), pa.string())).to_numpy(zero_copy_only=False)
