@@ -41,7 +41,7 @@ SUPPORTED_KINDS = LINEAGE_KINDS | MEMBERSHIP_KINDS | NO_EFFECT_KINDS
 ORG_STATUS = {"signed": 1, "in_force": 2, "dissolved": 3}  # 0: no organization fact
 
 
-def _external(log: Log, cols: EventColumns) -> frozenset[str]:
+def external_of_columns(log: Log, cols: EventColumns) -> frozenset[str]:
     """As replay.external_entities, from columns: declared organizations and others never founded."""
     declared: set[str] = set()
     for group in ("organizations", "others"):
@@ -121,7 +121,7 @@ def compile_columns(log: Log, readings: Mapping[str, str] | None = None) -> tupl
     active = np.ones(len(cols), bool)
     active[list(positions_of(log, excluded).values())] = False
     kind = np.array([k in LINEAGE_KINDS for k in cols.kinds] + [False])[cols.kind_codes]
-    external = _external(log, cols)
+    external = external_of_columns(log, cols)
     lineage = _Lineage(log, cols, np.flatnonzero(active & kind), external)
     stop = lineage.error[0] if lineage.error else len(cols)
     res = rows_and_statuses(cols, active, stop, lineage, external)
@@ -158,4 +158,4 @@ def _raise_exact(log: Log, cols: EventColumns, readings: Mapping[str, str] | Non
     raise Unsupported("a presupposition looked unmet but replay applied every event")
 
 
-__all__ = ["LINEAGE_KINDS", "SIDE_STATUSES", "SUPPORTED_KINDS", "Unsupported", "compile_columns"]
+__all__ = ["LINEAGE_KINDS", "SIDE_STATUSES", "SUPPORTED_KINDS", "Unsupported", "compile_columns", "external_of_columns"]

@@ -23,6 +23,7 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping
+from json.encoder import encode_basestring as _text_json  # json.dumps(text, ensure_ascii=False), in C
 from typing import Any, Callable
 
 from .errors import InputError
@@ -159,16 +160,94 @@ def file_order(log: Log) -> list[Event]:
     return sorted(log.events, key=lambda e: (e.order, e.sort_key, e.id))
 
 
-def log_texts(log: Log) -> tuple[str, list[tuple[Event, str]]]:
-    """The canonical JSON of a log's header and of each event in file order (its log hash is kept too)."""
+def log_texts(log: Log) -> tuple[str, list[tuple[str, str]]]:
+    """The canonical JSON of a log's header and of each event in file order, with its id (the log hash is kept too)."""
     header = canonical_json(header_content(log), f"{log.path}: header")
-    texts = [(ev, canonical_json(event_content(ev), f"{ev.where}: event '{ev.id}'")) for ev in file_order(log)]
+    cols = getattr(log.events, "columns", None)  # a columnar log's events, built only on demand
+    texts = _column_texts(cols) if cols is not None else None
+    if texts is None:
+        texts = [(ev.id, canonical_json(event_content(ev), f"{ev.where}: event '{ev.id}'")) for ev in file_order(log)]
     if log.__dict__.get("_head_hash") is None:  # hashing is cheap next to the JSON: keep it while here
         head = chain_link(GENESIS, header)
-        for _ev, text in texts:
+        for _id, text in texts:
             head = chain_link(head, text)
         object.__setattr__(log, "_head_hash", head)
     return header, texts
+
+
+def _fragments(key: str, values: list[Any], keep: Callable[[Any], bool],
+               plain: Callable[[Any], Any] = lambda v: v) -> list[str | None]:
+    """``"key":JSON`` of each distinct value (None where event_content leaves the key out), and None last,
+    so that code -1 (no value) finds it."""
+    return [f'"{key}":' + canonical_json(plain(v)) if v is not None and keep(v) else None for v in values] + [None]
+
+
+def _column_texts(cols: Any) -> list[tuple[str, str]] | None:
+    """Each event's canonical JSON in file order, with its id, written from columns: the JSON of each distinct
+    value once, then one join an event, with no Event built. None when the columns cannot say (the caller then
+    takes the events' own path, which also names the event of any value that cannot be written)."""
+    extra = ("payload", "sources", "provenance", "rationale", "derived_by", "confidence", "note")
+    if cols.source_events is not None or not all(k in cols.extra_codes for k in extra):
+        return None
+    n = len(cols.ids)
+    perm = cols.order.argsort(kind="stable")
+    order = cols.order[perm]
+    if n > 1 and not (order[1:] > order[:-1]).all():
+        return None  # file positions repeat: file_order's other keys decide, so let it
+    try:
+        ids = cols.ids.tolist()
+        if not all(type(i) is str for i in ids):
+            return None
+        # A lone surrogate cannot be stored: let the events' path say so (the distinct values are checked below).
+        "".join(ids).encode("utf-8")
+        names = [canonical_json(v) for v in cols.names]
+        ex, vals = cols.extra_codes, cols.extra_values
+        date_texts = [t.strip() for t in cols.date_texts]  # HistDate.text is stripped
+        "".join(date_texts).encode("utf-8")
+        conf = _fragments("confidence", [v or "high" for v in vals["confidence"]], lambda v: v != "high")
+        derived = _fragments("derived_by", vals["derived_by"], _always)
+        note = _fragments("note", vals["note"], _always)
+        payload = _fragments("payload", vals["payload"], bool, thaw)
+        provenance = _fragments("provenance", vals["provenance"], _always, thaw)
+        rationale = _fragments("rationale", vals["rationale"], _always)
+        sources = _fragments("sources", vals["sources"], bool,
+                             lambda v: [{"source": s.source, "line": s.line, "quote": s.quote, "gloss": s.gloss}
+                                        for s in v])
+        kinds = ['"kind":' + canonical_json(k) for k in cols.kinds]
+    except (InputError, UnicodeEncodeError):
+        return None
+    off = cols.actor_offsets.tolist()
+    actor_names = [names[a] for a in cols.actor_codes.tolist()]
+    # One list an event_content key, in their sorted order; None for a key no event has (it costs nothing).
+    columns = [
+        [None if lo == hi else '"actors":[' + ",".join(actor_names[lo:hi]) + "]" for lo, hi in zip(off, off[1:])],
+        _picked(conf, ex["confidence"]),
+        _picked(['"date":' + _text_json(t) for t in date_texts], cols.date_codes),
+        _picked(derived, ex["derived_by"]),
+        ['"id":' + _text_json(x) for x in ids],
+        _picked(kinds, cols.kind_codes),
+        _picked(note, ex["note"]),
+        _picked(['"org":' + t for t in names], cols.org_codes),
+        _picked(payload, ex["payload"]),
+        _picked(provenance, ex["provenance"]),
+        _picked(rationale, ex["rationale"]),
+        [f'"seq":{x}' if x else None for x in cols.seq.tolist()] if cols.seq.any() else None,
+        _picked(sources, ex["sources"]),
+        _picked(['"target":' + t for t in names] + [None], cols.target_codes),
+    ]
+    texts = ["{" + ",".join(filter(None, p)) + "}" for p in zip(*(c for c in columns if c is not None))]
+    return [(ids[i], texts[i]) for i in perm.tolist()]
+
+
+def _picked(fragments: list[str | None], codes: Any) -> list[str | None] | None:
+    """Each event's fragment by its code (-1 finds the None kept last), or None when no event has one."""
+    if all(f is None for f in fragments):
+        return None
+    return [fragments[c] for c in codes.tolist()]
+
+
+def _always(_value: Any) -> bool:
+    return True
 
 
 def log_hash(log: Log) -> str:

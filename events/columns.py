@@ -220,7 +220,7 @@ class LazyEvents(Sequence):
     def _build_all(self) -> None:
         c = self.columns
         names, kinds, path = c.names, c.kinds, c.path
-        dates = [c.date_at(int(i)) if i in c._dates else None for i in range(len(c.date_texts))]
+        dates = [c._dates.get(i) for i in range(len(c.date_texts))]  # by date code (date_at takes a position)
         off = c.actor_offsets.tolist()
         actors = [names[a] for a in c.actor_codes.tolist()]
         extra = {k: [None if x < 0 else c.extra_values[k][x] for x in c.extra_codes[k].tolist()]

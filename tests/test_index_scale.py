@@ -146,6 +146,18 @@ def test_parquet_round_trip_keeps_every_event_and_answer(tmp_path):
         assert p.at(day).facts == h.at(day).facts
 
 
+def test_a_parquet_logs_events_keep_their_dates_after_the_index_is_compiled(tmp_path):
+    """Events built after the compile has parsed some dates carry their own dates, not another event's."""
+    header, cols = synth_columns(SynthSpec(orgs=8, states=12, years=40, events=3000, seed=3))
+    path = str(tmp_path / "h.parquet")
+    write_log(path, header, cols)
+    written = dict(zip(cols.ids.tolist(), (cols.date_texts[c] for c in cols.date_codes.tolist())))
+    log = load_log(path)
+    FactIndex(log, cache=False)  # parses the dates of the lineage events, one by one
+    got = {e.id: e.date.text for e in log.events}
+    assert got == written
+
+
 def test_a_large_logs_index_is_cached_beside_it_and_reused_while_unchanged(tmp_path, monkeypatch):
     """The compiled index is written beside the log, read back when the log is unchanged, and ignored after an edit."""
     monkeypatch.setattr(index_cache, "MIN_EVENTS", 10)

@@ -11,7 +11,8 @@ import datetime as dt
 import json
 import os
 from dataclasses import dataclass
-from typing import Any
+from json.encoder import encode_basestring as _text  # json.dumps(text, ensure_ascii=False), in C
+from typing import Any, NamedTuple
 
 from ..canonical import chain_link
 from ..errors import InputError
@@ -55,9 +56,10 @@ class Row:
         return f"row {self.seq} ({what}, version {self.version})"
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """Something to append: a header, a new event, a correction (new version) or a retraction."""
+
+    # A named tuple, not a frozen dataclass: an import makes one per event, and a tuple is made in a fifth of the time.
 
     intent: str  # header | event | correction | retraction
     event_id: str
@@ -69,10 +71,15 @@ def row_hash(prev_hash: str, type_: str, event_id: str, version: int, recorded_a
     """A row's hash: the chain link over its record (not its seq: reordering shows as a broken link)."""
     # The canonical JSON of {content, event_id, recorded_at, type, version}; the content is canonical already
     # and "content" sorts first, so it is spliced in rather than parsed again.
-    rest = json.dumps({"event_id": event_id, "recorded_at": recorded_at, "type": type_, "version": version},
-                      ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    record = '{"content":' + content + "," + rest[1:]
-    return chain_link(prev_hash, record)
+    if type(event_id) is str and type(recorded_at) is str and type(type_) is str and type(version) is int:
+        # What json.dumps writes for these types, without building a dict and an encoder per row (a
+        # million-row import or verify makes a million of them). Any other type (a tampered row) goes below.
+        rest = (',"event_id":' + _text(event_id) + ',"recorded_at":' + _text(recorded_at) + ',"type":'
+                + _text(type_) + ',"version":' + int.__repr__(version) + "}")
+    else:
+        rest = "," + json.dumps({"event_id": event_id, "recorded_at": recorded_at, "type": type_,
+                                 "version": version}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))[1:]
+    return chain_link(prev_hash, '{"content":' + content + rest)
 
 
 def stamp(moment: dt.datetime | None = None) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 from ..canonical import GENESIS, canonical_json
 from ..errors import InputError
@@ -39,15 +39,44 @@ def _label(r: Row) -> str:
         return f"row {r.seq!r}"
 
 
+def _fast_json() -> tuple[Any, Any] | None:
+    """json's C scanner and encoder, made once (json.loads and json.dumps make their Python wrappers on each call,
+    half their time on a row's content); None where this Python lacks them."""
+    from json import decoder, encoder, scanner
+
+    if scanner.c_make_scanner is None or encoder.c_make_encoder is None:
+        return None
+    return (scanner.c_make_scanner(decoder.JSONDecoder()),
+            encoder.c_make_encoder(None, None, encoder.encode_basestring, None, ":", ",", True, False, False))
+
+
+_FAST = _fast_json()
+
+
+def _canonical_data(content: str) -> tuple[bool, Any]:
+    """(True, data) when the content parses, alone, to data whose canonical form it is; else (False, None)."""
+    if _FAST is not None:
+        try:
+            data, end = _FAST[0](content, 0)
+            # Parsed JSON has text keys only and no cycles, so the C encoder alone writes its canonical form.
+            if end == len(content) and "".join(_FAST[1](data, 0)) == content:
+                return True, data
+        except (StopIteration, ValueError, TypeError, RecursionError):
+            pass
+    return False, None
+
+
 def _content_problem(r: Row) -> str | None:
     if not isinstance(r.content, str):
         return "its content is not text"
-    try:
-        data = json.loads(r.content)
-        if canonical_json(data) != r.content:
-            return "its content is not in the canonical form it was stored in"
-    except (ValueError, InputError, RecursionError):  # RecursionError: nested too deep to read back
-        return "its content is not valid JSON"
+    ok, data = _canonical_data(r.content)
+    if not ok:  # the slow path words what is wrong
+        try:
+            data = json.loads(r.content)
+            if canonical_json(data) != r.content:
+                return "its content is not in the canonical form it was stored in"
+        except (ValueError, InputError, RecursionError):  # RecursionError: nested too deep to read back
+            return "its content is not valid JSON"
     if r.type not in ROW_TYPES:
         return f"its type {r.type!r} is not a row type"
     if r.type == "event" and (not isinstance(data, dict) or data.get("id") != r.event_id):
@@ -67,7 +96,6 @@ def first_problem(rows: Sequence[Row], thorough: bool = True) -> str | None:
 
     Without ``thorough`` the content is not parsed again (the quick check every read of a store makes).
     """
-    by_hash = {r.hash: r for r in rows}
     versions: dict[object, int] = {}
     prev: Row | None = None
     for expected, r in enumerate(rows, start=1):
@@ -82,7 +110,8 @@ def first_problem(rows: Sequence[Row], thorough: bool = True) -> str | None:
             return f"{_label(r)} was changed: {problem or 'its content or record no longer matches its hash'}"
         expected_prev = prev.hash if prev else GENESIS
         if r.prev_hash != expected_prev:
-            earlier = by_hash.get(r.prev_hash)
+            # Looked up only once the chain is broken (the last row with that hash, as a dict of them would give).
+            earlier = next((x for x in reversed(rows) if x.hash == r.prev_hash), None)
             if earlier is not None and earlier is not r:
                 return f"{_label(r)} was moved: it was recorded right after {_label(earlier)}"
             if prev is None:

@@ -159,7 +159,7 @@ def import_entries(current_log: "Log | StoreView | None", new: Log) -> list[Entr
     if current_log is None or (isinstance(current_log, StoreView) and current_log.header is None):
         # Each event's canonical JSON is made once, for its row and for the log hash alike.
         head_text, texts = log_texts(new)
-        return [Entry("header", "", header, head_text)] + [Entry("event", e.id, None, t) for e, t in texts]
+        return [Entry("header", "", header, head_text)] + [Entry("event", i, None, t) for i, t in texts]
     if isinstance(current_log, StoreView):
         head_data = _content(current_log.header, current_log.path)
         log_id, path = str(head_data.get("id", "log")), current_log.path
