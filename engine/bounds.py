@@ -24,7 +24,8 @@ ATTESTING_KIND = "membership_attested"
 
 def date_days(cols: EventColumns, floor: int) -> tuple[np.ndarray, np.ndarray]:
     """Per distinct date (``cols.date_codes`` index them): the earliest and latest day it can mean (an open
-    start reaches back to ``floor``). Kept per date, not per event: ten million events share a few thousand."""
+    start reaches back to ``floor``). Kept per date, not per event: the million events of ``python -m bench``'s
+    history share 66,000 dates."""
     lo = np.empty(len(cols.date_texts), np.int64)
     hi = np.empty(len(cols.date_texts), np.int64)
     for code, text in enumerate(cols.date_texts):
