@@ -50,10 +50,11 @@ bench: $(STAMP)
 	$(BIN)/python -m bench --markdown out/benchmarks.md
 
 # Mutation testing of the core with cosmic-ray (not in CI; resumable; report in docs/testing.md).
-# `make mutation MODULES="dates reconcile"` runs some modules; see tools/mutation.py.
+# `make mutation MODULES="dates reconcile"` runs some modules, WORKERS=1 one mutant at a time; see tools/mutation.py.
+WORKERS ?= 2
 mutation: $(STAMP)
 	$(BIN)/python -m pip install --quiet 'cosmic-ray>=8.7'
-	$(BIN)/python tools/mutation.py $(MODULES)
+	$(BIN)/python tools/mutation.py --workers $(WORKERS) $(MODULES)
 	$(BIN)/python tools/mutation.py --listed
 	$(BIN)/python tools/mutation.py --report
 

@@ -105,12 +105,10 @@ def _slow_canonical(value: Any, where: str) -> str:
     try:
         plain = _plain(value, where)
         return json.dumps(plain, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    except InputError:
-        raise
     except RecursionError:  # nesting too deep to walk: refused with a sentence, as json.dumps's would be
         raise InputError(f"{where}: cannot be written canonically (nested too deeply)") from None
-    except (ValueError, TypeError) as exc:
-        raise InputError(f"{where}: cannot be written canonically ({exc})") from None
+    # No ValueError or TypeError can come from json.dumps here: _plain leaves only finite numbers, text, bools,
+    # None, lists and dicts with text keys.
 
 
 def chain_link(previous: str, text: str) -> str:
@@ -171,7 +169,7 @@ def log_texts(log: Log) -> tuple[str, list[tuple[str, str]]]:
         head = chain_link(GENESIS, header)
         for _id, text in texts:
             head = chain_link(head, text)
-        object.__setattr__(log, "_head_hash", head)
+        _keep(log, head)
     return header, texts
 
 
@@ -257,10 +255,14 @@ def log_hash(log: Log) -> str:
         cached = chain_link(GENESIS, canonical_json(header_content(log), f"{log.path}: header"))
         for ev in file_order(log):
             cached = chain_link(cached, canonical_json(event_content(ev), f"{ev.where}: event '{ev.id}'"))
-        object.__setattr__(log, "_head_hash", cached)  # Log is frozen; the cache is not part of its value
-        for keep in AFTER_LOG_HASH:
-            keep(log, cached)
+        _keep(log, cached)
     return cached
+
+
+def _keep(log: Log, head: str) -> None:
+    object.__setattr__(log, "_head_hash", head)  # Log is frozen; the cache is not part of its value
+    for keep in AFTER_LOG_HASH:
+        keep(log, head)
 
 
 #: Called with a log and its hash when the hash was computed: the engine's index cache keeps it, so a large

@@ -104,3 +104,22 @@ def test_the_log_hash_is_computed_once_and_kept_with_the_cache(big_enough, run, 
     monkeypatch.setattr(canonical, "event_content", lambda ev: calls.append(ev.id) or real(ev))
     assert _members(run, path) == first
     assert calls == []
+
+
+def test_an_index_built_without_the_cache_leaves_no_file_and_a_cached_one_is_not_rewritten(big_enough, write_log):
+    """`FactIndex(log, cache=False)` writes nothing beside the log; the first cached build writes the cache, and
+    the next build reads it and leaves the file as it was (same bytes, same modification time)."""
+    from orgsim.engine.index import FactIndex
+    from orgsim.events import load_log
+
+    path = write_log(EVENTS)
+    cache = path + index_cache.SUFFIX
+    FactIndex(load_log(path), cache=False)
+    assert not os.path.exists(cache)
+    first = FactIndex(load_log(path))
+    assert first.method == "vector" and os.path.exists(cache)
+    before = os.stat(cache).st_mtime_ns, open(cache, "rb").read()
+    os.utime(cache, ns=(before[0] - 10**9, before[0] - 10**9))  # a rewrite now would show as a newer time
+    again = FactIndex(load_log(path))
+    assert (os.stat(cache).st_mtime_ns, open(cache, "rb").read()) == (before[0] - 10**9, before[1])
+    assert len(again) == len(first)

@@ -629,7 +629,7 @@ def test_a_refused_restore_leaves_the_store_usable(tmp_path, tiny_rows):
         assert len(store.rows()) == len(tiny_rows) + 1
 
 
-# --- reports/panel.py: the COW state-year export ------------------------------------------------------------
+# --- engine/year_codes.py: the COW state-year export --------------------------------------------------------
 
 JULY_LOG = textwrap.dedent("""\
     orgsim_log: 2
@@ -886,3 +886,143 @@ def test_the_log_hash_follows_file_order_and_every_event():
     assert log_hash(load_log_text(text, "b.yaml")) == h
     assert log_hash(load_log_text(swapped, "a.yaml")) != h
     assert log_hash(load_log_text(dropped, "a.yaml")) != h
+
+
+def test_a_mapping_that_is_not_a_dict_is_written_sorted_and_readable():
+    """A read-only mapping (not a dict) takes the slow path and comes out as any dict would: keys sorted at
+    every depth, non-ASCII text kept as written."""
+    from types import MappingProxyType
+
+    from orgsim.events.canonical import canonical_json
+
+    value = MappingProxyType({"b": "Ä ข", "a": [1, MappingProxyType({"d": 2.5, "c": "ß"})]})
+    assert canonical_json(value) == '{"a":[1,{"c":"ß","d":2.5}],"b":"Ä ข"}'
+
+
+@pytest.mark.parametrize("value", [{"a": "OD"}, ["OD"], {"a": ["OD"]}, [{"a": "OD"}]], ids=str)
+def test_a_number_key_deep_inside_a_dict_of_another_kind_is_refused(value):
+    """An int key in an OrderedDict nested in a dict or a list is refused in a sentence, never written as text."""
+    from collections import OrderedDict
+
+    from orgsim.events.canonical import canonical_json
+    from orgsim.events.errors import InputError
+
+    def nest(v):
+        if v == "OD":
+            return OrderedDict({1: "x"})
+        return {k: nest(x) for k, x in v.items()} if isinstance(v, dict) else [nest(x) for x in v]
+
+    with pytest.raises(InputError, match=r"^payload: key 1 is not text, so it cannot be stored or hashed$"):
+        canonical_json(nest(value), "payload")
+
+
+def test_writing_a_log_for_a_store_also_gives_its_hash_and_the_cache_keeps_it(monkeypatch):
+    """`log_texts` (a store import's one pass) leaves the log hash known: asking for it writes no JSON again,
+    it is the documented chain over the texts, and the engine's cache is told it once."""
+    from orgsim.events import canonical, load_log_text
+
+    log = load_log_text(MINIMAL_LOG, "m.yaml")
+    told = []
+    monkeypatch.setattr(canonical, "AFTER_LOG_HASH", [lambda lg, h: told.append((lg, h))])
+    header, texts = canonical.log_texts(log)
+    written = []
+    real = canonical.canonical_json
+    monkeypatch.setattr(canonical, "canonical_json", lambda v, w="content": written.append(w) or real(v, w))
+    h = "0" * 64
+    for text in [header] + [t for _e, t in texts]:
+        h = hashlib.sha256(f"{h}\n{text}".encode("utf-8")).hexdigest()
+    assert canonical.log_hash(log) == h and written == []
+    assert told == [(log, h)]
+
+
+# --- engine/apply.py ------------------------------------------------------------------------------------------
+
+PREDECESSOR_LOG = textwrap.dedent("""\
+    orgsim_log: 2
+    id: heirs
+    organization: TB
+    entities: {organizations: {TA: {name: Founded Alliance}, TB: {name: Successor}, TC: {name: Heir of Outsider},
+                               TX: {name: Outside Body}}}
+    sources: {notes: {file: notes.txt}}
+    events:
+    - {id: ta-founded, date: "1990-03-01", kind: org_founded, actors: [FRA], target: TA, sources: [{source: notes, line: 1, quote: q, gloss: g}]}
+    - {id: ita-tx, date: "1995-03-01", kind: accession, actors: [ITA], target: TX, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+    - {id: tb-founded, date: "1998-03-01", kind: org_founded, actors: [FRA], target: TB, payload: {name: Successor, predecessor: TA}, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+    - {id: tc-founded, date: "1999-03-01", kind: org_founded, actors: [DEU], target: TC, payload: {name: Heir, predecessor: TX}, sources: [{source: notes, line: 4, quote: q, gloss: g}]}
+    """)
+
+
+def test_a_predecessor_the_log_never_founds_is_not_said_to_have_ended(tmp_path):
+    """TB is founded on the basis of TA (founded in the log): TA and France's membership of it end that day.
+    TC is founded on the basis of TX, which the log only names: the log records nothing of TX's end, so TX is
+    not 'dissolved' but unrecorded, and Italy, which joined TX in 1995, is presumed a member in 2000 -- by the
+    index (arrays) and by a full replay alike."""
+    history = History.load(_write(tmp_path, "heirs.yaml", PREDECESSOR_LOG))
+    assert history.index.method == "vector"
+    for later in (history.at("2000-01-01"), history.replay_to("2000-01-01")):
+        assert later.organization("TA")["status"] == "dissolved"
+        assert later.organization("TX") is None
+        assert later.organization("TC")["status"] == "in_force"
+        assert [(m["id"], m["status"]) for m in later.members("TX")] == [("ITA", "member")]
+        assert later.members("TA") == []
+    assert history.members_at("2000-01-01", org="TX") == {"ITA": "member"}
+    assert history.at("2000-01-01").members("TX")[0]["answer"] == "presumed"  # nothing attests it after 1995
+    assert history.members_at("2000-01-01", org="TA") == {}
+
+
+# --- engine/vectorised.py -------------------------------------------------------------------------------------
+
+LINEAGE_LOG = textwrap.dedent("""\
+    orgsim_log: 2
+    id: lineage
+    organization: TA
+    entities: {organizations: {TA: {name: Test Alliance}}}
+    sources: {notes: {file: notes.txt}}
+    events:
+    - {id: ta-founded, date: "1990-03-01", kind: org_founded, actors: [FRA, DEU], target: TA, payload: {name: Test Alliance}, sources: [{source: notes, line: 1, quote: q, gloss: g}]}
+    - {id: ita-in, date: "1991-03-01", kind: accession, actors: [ITA], target: TA, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+    - {id: ta-renamed, date: "1992-03-01", kind: org_renamed, target: TA, payload: {name: Treaty Alliance}, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+    - {id: esp-in, date: "1993-03-01", kind: accession, actors: [ESP], target: TA, sources: [{source: notes, line: 4, quote: q, gloss: g}]}
+    - {id: ta-ends, date: "1994-03-01", kind: org_dissolved, target: TA, sources: [{source: notes, line: 5, quote: q, gloss: g}]}
+    """)
+
+
+@pytest.mark.parametrize("method", ["vector", "replay"])
+def test_every_interval_names_the_events_that_began_and_ended_it_in_the_logs_order(tmp_path, method):
+    """The organization's name runs 1990-1992 (ended by the renaming), then to the dissolution; memberships
+    end with it. All intervals come in the order the log made them: the founding's organization fact, its two
+    members, Italy, the renaming, Spain, the dissolution -- whether compiled by arrays or replayed."""
+    from orgsim.engine.index import FactIndex
+
+    index = FactIndex(load_log(_write(tmp_path, "lineage.yaml", LINEAGE_LOG)), method=method, cache=False)
+    assert index.method == method
+    assert [(f.key, f.value.get("name"), f.value.get("status"), f.event, ender)
+            for f, _s, _e, ender in index.intervals("org")] == [
+        (("org", "TA"), "Test Alliance", "in_force", "ta-founded", "ta-renamed"),
+        (("org", "TA"), "Treaty Alliance", "in_force", "ta-renamed", "ta-ends"),
+        (("org", "TA"), "Treaty Alliance", "dissolved", "ta-ends", None)]
+    assert [(f.key[-1], f.event, ender) for f, _s, _e, ender in index.intervals()] == [
+        ("TA", "ta-founded", "ta-renamed"), ("FRA", "ta-founded", "ta-ends"), ("DEU", "ta-founded", "ta-ends"),
+        ("ITA", "ita-in", "ta-ends"), ("TA", "ta-renamed", "ta-ends"), ("ESP", "esp-in", "ta-ends"),
+        ("TA", "ta-ends", None)]
+
+
+def test_of_two_impossible_lineage_events_the_first_is_named(tmp_path, run):
+    """TB is renamed in 1993 and TZ in 1996, each before the log founds it: `state` (the index, compiled by
+    arrays) names the first, 1993's, with its file and line -- not the last."""
+    path = _write(tmp_path, "two.yaml", textwrap.dedent("""\
+        orgsim_log: 2
+        id: two
+        organization: TA
+        entities: {organizations: {TA: {name: Test Alliance}, TB: {name: Second}, TZ: {name: Third}}}
+        sources: {notes: {file: notes.txt}}
+        events:
+        - {id: ta-founded, date: "1990", kind: org_founded, actors: [FRA], target: TA, sources: [{source: notes, line: 1, quote: q, gloss: g}]}
+        - {id: tb-renamed, date: "1993", kind: org_renamed, target: TB, payload: {name: Early}, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+        - {id: tb-founded, date: "1995", kind: org_founded, actors: [FRA], target: TB, sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+        - {id: tz-renamed, date: "1996", kind: org_renamed, target: TZ, payload: {name: Late}, sources: [{source: notes, line: 4, quote: q, gloss: g}]}
+        - {id: tz-founded, date: "1997", kind: org_founded, actors: [FRA], target: TZ, sources: [{source: notes, line: 5, quote: q, gloss: g}]}
+        """))
+    code, out, err = run("state", "--at", "1999", "--log", path)
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert err.startswith(f"orgsim: error: {path}:8: event 'tb-renamed': ") and "organization TB does not exist" in err

@@ -8,6 +8,7 @@ install maps ``orgsim.*`` to the working tree, so the copy gets an ``orgsim`` pa
     python tools/mutation.py dates reconcile     # some modules
     python tools/mutation.py --retest dates      # run the survivors again (after adding tests)
     python tools/mutation.py --report            # only write the report
+    python tools/mutation.py --workers 2         # two mutants at a time, each in a copy of its own
 
 Sessions are cosmic-ray work databases (out/mutation/<name>.sqlite): an interrupted run resumes.
 Mutants a test cannot kill because they change nothing a user could see are listed with a reason in
@@ -24,9 +25,11 @@ import os
 import re
 import shutil
 import sqlite3
+import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -49,19 +52,21 @@ _COW_REAL = " ".join(f"--deselect tests/test_import_cow.py::{t}" for t in (
 #: a run, so the tests most likely to kill a module's mutants come first.
 MODULES: dict[str, tuple[str, list[str] | None, str]] = {
     "dates": ("events/dates.py", None, "tests/test_mutants.py tests/test_dates.py"),
-    "canonical": ("events/canonical.py", None, "tests/test_mutants.py tests/test_store_hashes.py tests/test_store.py"),
+    "canonical": ("events/canonical.py", None, "tests/test_mutants.py tests/test_store_hashes.py tests/test_store.py "
+                  "tests/test_index_cache_cli.py::test_the_log_hash_is_computed_once_and_kept_with_the_cache"),
     "store_verify": ("events/store/verify.py", None, "tests/test_mutants.py tests/test_store.py"),
     "branch": ("scenarios/branch.py", None, f"tests/test_mutants.py tests/test_scenarios.py {_FIGURES}"),
     "rules": ("scenarios/rules.py", None, f"tests/test_mutants.py tests/test_scenarios.py {_FIGURES}"),
     "reconcile": ("reports/reconcile.py", ["coverage", "statuses", "reconcile", "spans", "summary", "_year"],
-                  "tests/test_mutants.py tests/test_import_reconcile.py"),
+                  "tests/test_mutants.py tests/test_reconcile_rules.py tests/test_import_reconcile.py"),
     "cow_export": ("engine/year_codes.py", ["cow_organizations", "cow_rows", "cow_state_year_frame"],
                    f"tests/test_mutants.py tests/test_import_cow.py tests/test_exports.py {_COW_REAL}"),
     "store_chain": ("events/store/chain.py", ["append", "_numbered", "restore", "head", "version"],
                     "tests/test_store.py tests/test_mutants.py tests/test_store_concurrency.py "
                     "--deselect 'tests/test_store_concurrency.py::test_writers_append_10000_events_between_them[8]'"),
     "apply": ("engine/apply.py", None, "tests/test_engine.py tests/test_validation.py tests/test_mutants.py"),
-    "index": ("engine/index.py", None, "tests/test_mutants.py tests/test_engine.py tests/test_index_scale.py"),
+    "index": ("engine/index.py", None, "tests/test_mutants.py tests/test_engine.py tests/test_index_scale.py "
+              "tests/test_index_cache_cli.py"),
     "vectorised": ("engine/vectorised.py", None, "tests/test_mutants.py tests/test_engine.py tests/test_index_scale.py"),
 }
 
@@ -105,13 +110,54 @@ def prepare(tree: Path) -> None:
     assert where.startswith(str(tree)), f"the copy would not be tested: orgsim.events.dates is {where}"
 
 
-def config(name: str) -> Path:
+def config(name: str, urls: list[str] | None = None) -> Path:
+    """The session's cosmic-ray configuration: local (one mutant at a time) or http to the workers at URLS."""
     path, _funcs, tests = MODULES[name]
     cfg = OUT / f"{name}.toml"
+    distributor = '[cosmic-ray.distributor]\nname = "local"\n'
+    if urls:
+        distributor = ('[cosmic-ray.distributor]\nname = "http"\n\n[cosmic-ray.distributor.http]\n'
+                       f'worker-urls = [{", ".join(repr(u) for u in urls)}]\n')
     cfg.write_text(f'[cosmic-ray]\nmodule-path = "{path}"\ntimeout = 180.0\nexcluded-modules = []\n'
-                   f'test-command = "{PYTEST} {tests}"\n\n[cosmic-ray.distributor]\nname = "local"\n',
-                   encoding="utf-8")
+                   f'test-command = "{PYTEST} {tests}"\n\n{distributor}', encoding="utf-8")
     return cfg
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def http_workers(name: str, count: int):
+    """COUNT cosmic-ray http workers, each in a copy of its own (a worker mutates its copy's files in place)."""
+    procs, urls = [], []
+    try:
+        for i in range(2, count + 1):  # the first worker uses the session's own copy
+            prepare(OUT / f"tree-{name}-{i}")
+        for i in range(1, count + 1):
+            tree = OUT / (f"tree-{name}" if i == 1 else f"tree-{name}-{i}")
+            port = _free_port()
+            procs.append(subprocess.Popen([PY, "-m", "cosmic_ray.cli", "http-worker", "--port", str(port)], cwd=tree,
+                                          env=env(tree), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            urls.append(f"http://127.0.0.1:{port}")
+        for url in urls:  # a worker takes a second or two to listen
+            host, port = url.rsplit(":", 1)[0][7:], int(url.rsplit(":", 1)[1])
+            for _ in range(100):
+                try:
+                    socket.create_connection((host, port), timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            else:
+                raise SystemExit(f"{name}: the cosmic-ray worker at {url} did not start")
+        yield urls
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=30)
 
 
 def spans(path: Path, funcs: list[str] | None) -> list[tuple[int, int]]:
@@ -199,11 +245,10 @@ def init(name: str, tree: Path) -> Path:
     return session
 
 
-def execute(name: str, retest: bool) -> None:
+def execute(name: str, retest: bool, workers: int = 1) -> None:
     tree = OUT / f"tree-{name}"  # one copy per module: a module's run never sees another's mutant
     prepare(tree)
     session = init(name, tree)
-    cfg = config(name)
     if retest:
         db = sqlite3.connect(session)
         db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
@@ -213,9 +258,15 @@ def execute(name: str, retest: bool) -> None:
     base = subprocess.run(f"{PYTEST} {tests}", shell=True, cwd=tree, env=env(tree), capture_output=True, text=True)
     if base.returncode != 0:
         sys.exit(f"{name}: the tests fail before any mutation:\n{base.stdout[-3000:]}")
-    started = time.time()
-    run(PY, "-m", "cosmic_ray.cli", "exec", str(cfg), str(session), cwd=tree, env=env(tree))
-    print(f"{name}: ran in {time.time() - started:.0f} s", flush=True)
+    started, cpu = time.time(), os.times()
+    if workers > 1:
+        with http_workers(name, workers) as urls:
+            run(PY, "-m", "cosmic_ray.cli", "exec", str(config(name, urls)), str(session), cwd=tree, env=env(tree))
+    else:
+        run(PY, "-m", "cosmic_ray.cli", "exec", str(config(name)), str(session), cwd=tree, env=env(tree))
+    after = os.times()
+    used = (after.children_user + after.children_system) - (cpu.children_user + cpu.children_system)
+    print(f"{name}: ran in {time.time() - started:.0f} s wall, {used:.0f} s CPU, {workers} worker(s)", flush=True)
 
 
 def results(name: str) -> list[dict]:
@@ -347,10 +398,13 @@ def main() -> None:
     ap.add_argument("--retest", action="store_true", help="run the survivors again")
     ap.add_argument("--report", action="store_true", help="only write the report")
     ap.add_argument("--listed", action="store_true", help="only check the mutants issue 16 listed")
+    ap.add_argument("--workers", type=int, default=1, help="mutants run at once, each in a copy (default 1)")
     args = ap.parse_args()
     unknown = set(args.modules) - set(MODULES)
     if unknown:
         ap.error(f"no module {', '.join(sorted(unknown))}")
+    if args.workers < 1:
+        ap.error("--workers must be at least 1")
     OUT.mkdir(parents=True, exist_ok=True)
     if args.listed:
         text = "\n".join(listed())
@@ -359,7 +413,7 @@ def main() -> None:
         return
     if not args.report:
         for name in args.modules or list(MODULES):
-            execute(name, args.retest)
+            execute(name, args.retest, args.workers)
     write_report()
 
 

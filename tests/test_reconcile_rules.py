@@ -1,0 +1,155 @@
+"""Reconcile's own rules on small hand-written logs: which years a log speaks for, which status a year rule
+reads, which facts count as coding differences, and what the summary counts.
+
+Every expected value here is worked out by hand from the log text in the test, not from reconcile itself.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from orgsim.engine.history import History
+from orgsim.reports.reconcile import Side, coverage, reconcile, statuses
+
+ANY_CODING = "coding: {precision: year, year_rule: any, membership: [member, signatory]}"
+ATOP_LIKE = "coding: {precision: day, membership: [member, signatory]}"
+
+
+def _log(tmp_path, name: str, events: str, *, org: str = "XO", coding: str = "",
+         orgs: str = "XO: {name: X Organization}") -> History:
+    """A log called NAME.yaml with its header, a notes source (optionally coded) and EVENTS, loaded."""
+    coded = f", {coding}" if coding else ""
+    head = textwrap.dedent(f"""\
+        orgsim_log: 2
+        id: {name}
+        organization: {org}
+        entities: {{organizations: {{{orgs}}}}}
+        sources: {{notes: {{file: {name}.txt{coded}}}}}
+        events:
+        """)
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(head + textwrap.dedent(events), encoding="utf-8")
+    return History.load(str(path))
+
+
+def _ev(eid: str, date: str, kind: str, actors: str, target: str = "XO", payload: str = "", line: int = 1) -> str:
+    """One event line of a log, with a source citation."""
+    pay = f", payload: {{{payload}}}" if payload else ""
+    return (f"- {{id: {eid}, date: \"{date}\", kind: {kind}, actors: [{actors}], target: {target}{pay},\n"
+            f"   sources: [{{source: notes, line: {line}, quote: q, gloss: g}}]}}\n")
+
+
+FOUNDED = _ev("xo-founded", "2000-03-01", "org_founded", "RUS, KAZ", payload="name: X Organization, short: XO")
+LATE_WORD = _ev("late-word", "2007-05-01", "statement", "RUS", payload="title: t", line=9)
+
+
+def test_a_log_speaks_for_an_organization_from_its_founding_to_the_day_before_its_dissolution(tmp_path):
+    """XO, founded in 2000 and dissolved on 1 January 2005, is spoken for in 2000-2004 only: not in 1998 (an
+    earlier statement), not in 2005, and not in the years another organization of the same log existed."""
+    events = (_ev("early-word", "1998-05-01", "statement", "RUS", payload="title: t")
+              + _ev("yo-founded", "1995-02-01", "org_founded", "ARM", target="YO", payload="name: Y, short: YO")
+              + FOUNDED
+              + _ev("xo-ends", "2005-01-01", "org_dissolved", "", line=5)
+              + LATE_WORD)
+    h = _log(tmp_path, "ended", events, orgs="XO: {name: X Organization}, YO: {name: Y}")
+    assert coverage(h, "XO") == {2000, 2001, 2002, 2003, 2004}
+    assert coverage(h, "YO") == set(range(1995, 2008))  # never dissolved: to the log's last year, 2007
+
+
+def test_an_organization_the_log_names_but_never_founds_is_spoken_for_from_its_first_event(tmp_path):
+    """A log that names XO and only records statements about it (1998, 2007) speaks for XO in every year
+    from its first event to its last: 1998-2007, no year more or less."""
+    h = _log(tmp_path, "named", _ev("early-word", "1998-05-01", "statement", "RUS", payload="title: t") + LATE_WORD)
+    assert coverage(h, "XO") == set(range(1998, 2008))
+    assert coverage(h, "ZZ") == set()  # neither named nor founded: nothing
+
+
+def test_a_year_rule_reads_a_membership_begun_on_its_own_day(tmp_path):
+    """Russia joins on 31 December 2001: a member that year under 'any' and '31 December', not under
+    '1 July' (a member from 2002); called without the member rows, statuses reads them itself."""
+    h = _log(tmp_path, "dec31", _ev("xo-founded", "2000-03-01", "org_founded", "KAZ",
+                                     payload="name: X Organization, short: XO")
+             + _ev("rus-joins", "2001-12-31", "accession", "RUS", line=2) + LATE_WORD)
+    years = {2001, 2002}
+    for rule, in_2001 in (("any", "member"), ("dec31", "member"), ("jul1", "none")):
+        read = statuses(h, "XO", rule, years, {"member"})
+        assert (read[("RUS", 2001)].status, read[("RUS", 2002)].status) == (in_2001, "member"), rule
+
+
+def test_a_year_after_the_organization_ended_on_its_first_day_cites_the_event_that_ended_it(tmp_path):
+    """XO is dissolved on 1 January 2005: in 2005 and after Russia holds no status, and the reading cites the
+    dissolution (with its line), not 'never held a status'; Kazakhstan, gone in 2002, reads 'withdrawn' until
+    then."""
+    h = _log(tmp_path, "jan1", FOUNDED + _ev("kaz-leaves", "2002-01-01", "withdrawal", "KAZ", line=4)
+             + _ev("xo-ends", "2005-01-01", "org_dissolved", "", line=5) + LATE_WORD)
+    read = statuses(h, "XO", "any", {2004, 2005, 2006}, {"member"})
+    assert read[("RUS", 2004)].status == "member"
+    assert read[("RUS", 2005)] == Side("none", "none", "xo-ends", "xo-ends (jan1.txt line 5)")
+    assert read[("RUS", 2006)].event == "xo-ends"
+    assert (read[("KAZ", 2004)].status, read[("KAZ", 2005)].status) == ("withdrawn", "none")
+
+
+def test_every_year_of_an_unknown_status_is_silent_not_only_the_first(tmp_path):
+    """Belarus joins in 2000 and is coded unknown from February 2001 on side A; side B (coded by years) has
+    it a member throughout. 2001 agrees (a member in part of it), and 2002-2007 are each A's silence,
+    never a disagreement."""
+    a = _log(tmp_path, "a", FOUNDED + _ev("blr-joins", "2000-06-01", "accession", "BLR", line=2)
+             + _ev("blr-unknown", "2001-02-01", "status_unknown", "BLR", line=3) + LATE_WORD)
+    b = _log(tmp_path, "b", FOUNDED + _ev("blr-joins", "2000-06-01", "accession", "BLR", line=2) + LATE_WORD,
+             coding=ANY_CODING)
+    read = statuses(a, "XO", "any", set(range(2000, 2008)), {"member"})
+    assert [read[("BLR", y)] is None for y in range(2000, 2008)] == [False, False] + [True] * 6
+    result = reconcile(a, b)
+    assert [result.cells[("BLR", y)][0] for y in range(2000, 2008)] == ["agree"] * 2 + ["a_silent"] * 6
+
+
+def test_by_years_a_signature_one_side_counts_and_the_other_does_not_is_a_coding_difference(tmp_path):
+    """Both logs have Russia and Kazakhstan sign in 2000 and the treaty in force in 2001; A (coded by years)
+    counts a signatory as a member, B does not. 2000 is a coding difference for both, not a real one;
+    Armenia, a member from 2002 in A and never in B, is a real difference; the rest agree."""
+    treaty = (_ev("xo-signed", "2000-03-01", "treaty_signed", "RUS, KAZ", payload="name: X Organization, short: XO")
+              + _ev("xo-in-force", "2001-04-01", "treaty_in_force", "", line=2))
+    a = _log(tmp_path, "a", treaty + _ev("arm-joins", "2002-05-01", "accession", "ARM", line=3) + LATE_WORD,
+             coding=ANY_CODING)
+    b = _log(tmp_path, "b", treaty + LATE_WORD)
+    result = reconcile(a, b)
+    assert result.precision == "year"
+    verdicts = {(s, y): v for (s, y), (v, _a, _b) in result.cells.items()}
+    assert verdicts[("RUS", 2000)] == verdicts[("KAZ", 2000)] == "coding_difference"
+    assert {verdicts[(s, y)] for s in ("RUS", "KAZ") for y in range(2001, 2008)} == {"agree"}
+    assert [verdicts[("ARM", y)] for y in range(2000, 2008)] == ["agree"] * 2 + ["disagree"] * 6
+    assert result.summary() == {"agree": 14 + 2, "disagree": 6, "coding_difference": 2, "a_silent": 0,
+                                "b_silent": 0}
+
+
+def test_by_dates_a_real_difference_is_not_listed_again_as_a_coding_difference(tmp_path):
+    """Dated to the day on both sides, A counting signatures (as ATOP does): the founders' entries agree
+    read alike (signed 2000-03-01 on both sides) and differ only by coding (B's members from 2001-04-01);
+    Armenia's entry (May against September 2002) is a real difference, listed once; Tajikistan, in B only,
+    is a real difference of membership (no gap). The summary counts these facts, one each."""
+    treaty = (_ev("xo-signed", "2000-03-01", "treaty_signed", "RUS, KAZ", payload="name: X Organization, short: XO")
+              + _ev("xo-in-force", "2001-04-01", "treaty_in_force", "", line=2))
+    a = _log(tmp_path, "a", treaty + _ev("arm-joins", "2002-05-01", "accession", "ARM", line=3) + LATE_WORD,
+             coding=ATOP_LIKE)
+    b = _log(tmp_path, "b", treaty + _ev("arm-joins-b", "2002-09-01", "accession", "ARM", line=3)
+             + _ev("tjk-joins", "2003-02-01", "accession", "TJK", line=4) + LATE_WORD)
+    result = reconcile(a, b)
+    assert result.precision == "day"
+    facts = sorted((f.state, f.fact, f.verdict) for f in result.facts)
+    assert facts == [("ARM", "entry", "disagree"),
+                     ("KAZ", "entry", "agree"), ("KAZ", "entry", "coding_difference"),
+                     ("RUS", "entry", "agree"), ("RUS", "entry", "coding_difference"),
+                     ("TJK", "membership", "disagree")]
+    assert result.summary() == {"agree": 2, "disagree": 2, "coding_difference": 2, "a_silent": 0, "b_silent": 0}
+
+
+def test_the_second_log_is_read_for_the_first_logs_organization_when_it_has_it(tmp_path):
+    """B's header names YO, but B also founds XO: compared with A (about XO), B is read for XO, not YO."""
+    a = _log(tmp_path, "a", FOUNDED + LATE_WORD)
+    b = _log(tmp_path, "b", FOUNDED + _ev("yo-founded", "2001-02-01", "org_founded", "ARM", target="YO",
+                                          payload="name: Y, short: YO", line=2) + LATE_WORD,
+             org="YO", orgs="XO: {name: X Organization}, YO: {name: Y}")
+    result = reconcile(a, b)
+    assert (result.org_a, result.org_b) == ("XO", "XO")
+    assert sorted((f.state, f.fact, f.verdict) for f in result.facts) == [("KAZ", "entry", "agree"),
+                                                                          ("RUS", "entry", "agree")]
