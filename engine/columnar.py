@@ -49,7 +49,9 @@ class IntervalTable:
     o_end: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     o_ender: list[str | None] = field(default_factory=list)
     o_rank: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    # Bounds of each interval (``engine/bounds.py``), set once the table is compiled.
+    # Bounds of each interval (``engine/bounds.py``), computed from ``bounds_of`` (the log and its coverage)
+    # the first time an answer needs them: the plain queries never read them (five int64 an interval).
+    bounds_of: Any = None
     s_lo: Any = None
     s_hi: Any = None
     e_lo: Any = None
@@ -100,6 +102,13 @@ class IntervalTable:
         return out
 
     # --- facts with their answers (``engine/answers.py``) ---
+    def _bounded(self) -> None:
+        """Compute every interval's bounds, once, if they are not there yet."""
+        if self.s_lo is None and self.bounds_of is not None:
+            from .bounds import attach
+
+            attach(self, *self.bounds_of)
+
     def _codes(self, day: int) -> tuple[np.ndarray, np.ndarray]:
         m = decide_codes(day, self.s_lo, self.s_hi, self.e_lo, self.e_hi, self.att, self.cover_end)
         o = decide_codes(day, self.o_s_lo, self.o_s_hi, self.o_e_lo, self.o_e_hi, self.o_att, self.cover_end)
@@ -114,6 +123,7 @@ class IntervalTable:
 
     def answers_at(self, day: int) -> list[tuple[Fact, Answer, bool]]:
         """Every fact that holds on a day under some reading: (fact, answer, in the reference replay)."""
+        self._bounded()
         m, o = self._codes(day)
         members, others = np.flatnonzero(m), np.flatnonzero(o)
         out = []
@@ -128,6 +138,7 @@ class IntervalTable:
 
     def answers_of(self, org: str, day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Actor ids, statuses and answer codes of everyone who may hold a status in one organization on a day."""
+        self._bounded()
         rows = self._org_rows(org)
         codes = decide_codes(day, self.s_lo[rows], self.s_hi[rows], self.e_lo[rows], self.e_hi[rows],
                              self.att[rows], self.cover_end)
@@ -157,6 +168,7 @@ class IntervalTable:
         """Every organization's memberships that may hold on a day, with answer and bounds (a DataFrame)."""
         import pandas as pd
 
+        self._bounded()
         codes = decide_codes(day, self.s_lo, self.s_hi, self.e_lo, self.e_hi, self.att, self.cover_end)
         rows = np.flatnonzero(codes)
         return pd.DataFrame({
@@ -167,6 +179,7 @@ class IntervalTable:
 
     def spans(self, category: str | None = None) -> list[tuple[Fact, int, int, str | None, Answer]]:
         """(fact, start, end, ending event id, bounds) for every interval; the bounds' answer is blank."""
+        self._bounded()
         out = []
         ranked = self._ranked(category)
         for is_member, i in ranked:

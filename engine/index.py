@@ -123,12 +123,11 @@ class FactIndex:
                 table = None  # lenient replay skips what fails and goes on: only the replay does that
         if table is None:
             table, self.replay = recorded_table(log, readings, strict)
-        from . import bounds
         from .coverage import coverage_of
 
         self.coverage = coverage_of(log)
         table.cover_end = self.coverage.end
-        bounds.attach(table, log, self.coverage)
+        table.bounds_of = (log, self.coverage)  # computed when an answer first needs them
         self.table: IntervalTable = table
 
     def __len__(self) -> int:

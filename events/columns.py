@@ -50,20 +50,20 @@ class EventColumns:
     """Every field of a log's events as arrays, in replay order (row ``i`` is ``log.events[i]``)."""
 
     path: str
-    ids: np.ndarray                    # object: event ids
-    date_codes: np.ndarray             # int32 into date_texts
+    ids: np.ndarray                    # event ids: NumPy strings (a Parquet log's) or objects
+    date_codes: np.ndarray             # integer codes into date_texts (int32, or narrower: ``narrowed``)
     date_texts: list[str]
     date_keys: np.ndarray              # int64 per distinct date: the day it applies on
-    kind_codes: np.ndarray             # int16 into kinds
+    kind_codes: np.ndarray             # int16 (or narrower) into kinds
     kinds: list[str]
     names: list[str]                   # one table for organizations, targets and actors
-    org_codes: np.ndarray              # int32 into names
-    target_codes: np.ndarray           # int32 into names, -1 for none
-    actor_offsets: np.ndarray          # int64, n + 1: actors of row i are actor_codes[off[i]:off[i+1]]
-    actor_codes: np.ndarray            # int32 into names
-    seq: np.ndarray                    # int64
-    order: np.ndarray                  # int64: position in the file
-    line: np.ndarray                   # int64
+    org_codes: np.ndarray              # int32 (or narrower) into names
+    target_codes: np.ndarray           # int32 (or narrower) into names, -1 for none
+    actor_offsets: np.ndarray          # int64 (or int32), n + 1: actors of row i are actor_codes[off[i]:off[i+1]]
+    actor_codes: np.ndarray            # int32 (or narrower) into names
+    seq: np.ndarray                    # int64 (or int32 when every value fits)
+    order: np.ndarray                  # int64 (or int32): position in the file
+    line: np.ndarray                   # int64 (or int32)
     extra_codes: dict[str, np.ndarray]  # payload, sources, provenance, rationale, derived_by, confidence, note
     extra_values: dict[str, list[Any]]
     _dates: dict[int, HistDate] = field(default_factory=dict, repr=False)
@@ -120,6 +120,33 @@ class EventColumns:
 EXTRA = ("payload", "sources", "provenance", "rationale", "derived_by", "confidence", "note")
 
 
+def code_dtype(count: int) -> type:
+    """The narrowest signed integer type holding codes -1 .. count - 1."""
+    return next(t for t in (np.int8, np.int16, np.int32, np.int64) if count <= np.iinfo(t).max)
+
+
+def _fit(values: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """Values known to lie in [lo, hi] as int32 when they fit (most do), else as they are."""
+    return values.astype(np.int32, copy=False) if lo >= -(1 << 31) and hi < 1 << 31 else values
+
+
+def narrowed(cols: EventColumns) -> EventColumns:
+    """The same columns in the narrowest integer types their codes and counts need (a log of a million
+    events is then about 40 bytes an event, its ids included, rather than 100)."""
+    import dataclasses
+
+    n, n_names = len(cols), len(cols.names)
+    seq_lo, seq_hi = (int(cols.seq.min()), int(cols.seq.max())) if n else (0, 0)
+    return dataclasses.replace(
+        cols, date_codes=cols.date_codes.astype(code_dtype(len(cols.date_texts))),
+        kind_codes=cols.kind_codes.astype(code_dtype(len(cols.kinds))),
+        org_codes=cols.org_codes.astype(code_dtype(n_names)), target_codes=cols.target_codes.astype(code_dtype(n_names)),
+        actor_codes=cols.actor_codes.astype(code_dtype(n_names)),
+        actor_offsets=_fit(cols.actor_offsets, 0, int(cols.actor_offsets[-1])), seq=_fit(cols.seq, seq_lo, seq_hi),
+        order=_fit(cols.order, 0, n), line=_fit(cols.line, 0, n + 1),
+        extra_codes={k: v.astype(code_dtype(len(cols.extra_values[k]))) for k, v in cols.extra_codes.items()})
+
+
 def _codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
     """Codes of plain values (text, None as -1) and the distinct values in first-seen order."""
     table: dict[Any, int] = {}
@@ -167,7 +194,7 @@ class LazyEvents(Sequence):
 
     def __init__(self, columns: EventColumns) -> None:
         self.columns = columns
-        self._built: list[Event | None] = [None] * len(columns)
+        self._built: dict[int, Event] = {}  # only those asked for: an index reads a few of a million
 
     def __len__(self) -> int:
         return len(self.columns)
@@ -179,13 +206,13 @@ class LazyEvents(Sequence):
             i += len(self)
         if not 0 <= i < len(self):
             raise IndexError(i)
-        ev = self._built[i]
+        ev = self._built.get(i)
         if ev is None:
             ev = self._built[i] = self.columns.event(i)
         return ev
 
     def __iter__(self) -> Iterator[Event]:
-        if len(self) > 1000 and any(e is None for e in self._built):
+        if len(self) > 1000 and len(self._built) < len(self):
             self._build_all()  # iterating means all of them: build them in one pass over plain lists
         for i in range(len(self)):
             yield self[i]
@@ -202,7 +229,7 @@ class LazyEvents(Sequence):
         for i, (eid, dc, kc, oc, tc, seq, order, line) in enumerate(zip(
                 c.ids.tolist(), c.date_codes.tolist(), c.kind_codes.tolist(), c.org_codes.tolist(),
                 c.target_codes.tolist(), c.seq.tolist(), c.order.tolist(), c.line.tolist())):
-            if self._built[i] is not None:
+            if i in self._built:
                 continue
             date = dates[dc] or c.date_at(i)
             dates[dc] = date
@@ -266,8 +293,18 @@ def positions_of(log: Log, ids: Any) -> dict[str, int]:
     wanted = set(ids)
     if not wanted:
         return {}
-    import pandas as pd  # hashing, not sorting, a million ids
-
     cols = columns_of(log)
-    hits = np.flatnonzero(pd.Series(cols.ids, copy=False).isin(wanted).to_numpy())
+    hits = np.flatnonzero(ids_in(cols.ids, wanted))
     return {cols.ids[i]: int(i) for i in hits}
+
+
+def ids_in(ids: np.ndarray, wanted: set[str]) -> np.ndarray:
+    """Which of an id column's rows hold one of some ids (a Parquet log's string array or a YAML log's objects)."""
+    if ids.dtype == object:
+        import pandas as pd  # hashing, not sorting, a million ids
+
+        return pd.Series(ids, copy=False).isin(wanted).to_numpy()
+    import pyarrow as pa  # a Parquet log's ids: hashed by Arrow (np.isin sorts, or compares once per id wanted)
+    import pyarrow.compute as pc
+
+    return pc.is_in(pa.array(ids), value_set=pa.array(sorted(wanted), pa.string())).to_numpy(zero_copy_only=False)

@@ -196,6 +196,30 @@ def test_the_fast_queries_agree_with_the_state_api(csto):
             sorted((m["id"], m["status"], m["modality"]) for m in state.memberships())
 
 
+def test_the_buckets_answer_as_the_interval_table_on_a_long_history():
+    """On a history long enough that each organization's timeline is cut into many buckets, members_of and
+    memberships_at give, on days inside, between and at the edges of buckets, what facts_at gives."""
+    header, cols = synth_columns(SynthSpec(2, 40, 150, 20_000, 5))
+    from orgsim.events.columns import lazy_log
+
+    ix = FactIndex(lazy_log(parse_log({**header, "events": []}, "<synth>"), cols), cache=False)
+    t = ix.table
+    starts = sorted(set(t.start.tolist()))
+    ix.members_of("", 0)
+    ix.memberships_at(0)
+    edges = {d for b in [*(bounds for bounds, _parts in t._views.orgs.values()), t._time.bounds] for d in b}
+    assert max(len(bounds) for bounds, _parts in t._views.orgs.values()) >= 10  # many buckets, as meant
+    days = sorted(set(starts[::97]) | {d + k for d in edges for k in (-1, 0, 1)} | {starts[-1] + 10_000})
+    orgs = sorted({t.names[e] for e in t.ent.tolist()})
+    for day in days:
+        want = {k: f.value for k, f in ix.facts_at(day).items() if k[0] == "member"}
+        for org in orgs:
+            actors, statuses = ix.members_of(org, day)
+            assert sorted(zip(actors, statuses)) == sorted((k[2], v) for k, v in want.items() if k[1] == org)
+        frame = ix.memberships_at(day)
+        assert sorted(zip(frame.org, frame.member, frame.status)) == sorted((k[1], k[2], v) for k, v in want.items())
+
+
 def test_a_dissolved_external_organization_is_gone_for_both_compiles():
     """Found by the property test: an organization the log names but never founds, once dissolved,
     refuses a readmission in the vectorised compile exactly as in replay."""

@@ -13,6 +13,7 @@ from orgsim.events import load_log
 from orgsim.events.errors import LogError
 from orgsim.events.synth.events import synth_columns
 from orgsim.events.synth.plan import SynthSpec
+from orgsim.events.synth.write import write_log
 
 
 def test_the_same_seed_gives_the_same_log_and_another_seed_another():
@@ -115,3 +116,33 @@ def test_a_damaged_parquet_log_is_a_one_line_error(tmp_path, run):
         load_log(path)
     code, _out, err = run("validate", path)
     assert code == 2 and "duplicate id" in err
+
+
+@pytest.mark.parametrize("bad, shown", [(None, "None"), ("Bad Id", "'Bad Id'")])
+def test_a_parquet_log_with_a_missing_or_malformed_id_names_its_row(tmp_path, bad, shown):
+    """An id that is null or breaks the id rule is refused with its row, before any id is kept."""
+    import pyarrow as pa
+
+    path = str(tmp_path / "s.parquet")
+    write_log(path, *synth_columns(SynthSpec(3, 5, 20, 50, 1)))
+    table = pq.read_table(path)
+    ids = table.column("id").to_pylist()
+    ids[5] = bad
+    pq.write_table(table.set_column(0, "id", pa.array(ids, pa.string())), path)
+    with pytest.raises(LogError, match=rf"s\.parquet:6: event id {shown} is missing or malformed"):
+        load_log(path)
+
+
+def test_a_parquet_log_whose_column_bytes_are_damaged_is_a_one_line_error(tmp_path, run):
+    """Damaged bytes in a column read after the ids (the footer intact) are refused as unreadable, exit 2."""
+    path = str(tmp_path / "s.parquet")
+    write_log(path, *synth_columns(SynthSpec(3, 5, 20, 500, 1)))
+    meta = pq.ParquetFile(path).metadata.row_group(0)
+    kind = next(meta.column(i) for i in range(meta.num_columns) if meta.column(i).path_in_schema == "kind")
+    data = bytearray(open(path, "rb").read())
+    data[kind.data_page_offset:kind.data_page_offset + 40] = b"\xff" * 40
+    open(path, "wb").write(data)
+    with pytest.raises(LogError, match=r"s\.parquet: not a readable Parquet log: "):
+        load_log(path)
+    code, out, err = run("validate", path)
+    assert code == 2 and not out and len(err.strip().splitlines()) == 1 and "not a readable Parquet log" in err

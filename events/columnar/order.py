@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..columns import EventColumns
+from ..columns import EventColumns, ids_in
 
 
 def referenced(header: dict[str, Any], cols: EventColumns) -> set[str]:
@@ -17,9 +17,7 @@ def referenced(header: dict[str, Any], cols: EventColumns) -> set[str]:
              for e in r.get("events") or [] if isinstance(e, str)}
     if not named:
         return set()
-    import pandas as pd
-
-    return set(cols.ids[pd.Series(cols.ids, copy=False).isin(named).to_numpy()])
+    return set(cols.ids[ids_in(cols.ids, named)].tolist())
 
 
 def in_replay_order(cols: EventColumns) -> EventColumns:

@@ -110,11 +110,11 @@ def load_parquet(path: str) -> Log:
         unknown = sorted(set(pf.schema_arrow.names) - set(COLUMNS))
         if unknown:
             raise LogError(f"unknown column {unknown[0]!r} (columns: {', '.join(COLUMNS)})", path)
-        table = pf.read()
+        table = _OneColumnAtATime(pf, path)
     except (pa.ArrowException, OSError, ValueError) as exc:
         if isinstance(exc, LogError):
             raise
-        raise LogError(f"not a readable Parquet log: {str(exc).splitlines()[0][:200]}", path) from None
+        raise _unreadable(exc, path) from None
     if META_KEY not in meta:
         raise LogError("no orgsim_log header in the Parquet metadata (not an orgsim log)", path)
     try:
@@ -126,11 +126,32 @@ def load_parquet(path: str) -> Log:
     if header.get("orgsim_log") != 2 or "events" in header:
         raise LogError("a Parquet log's header must say orgsim_log: 2 and hold no events", path)
     head, cols = read_table_columns(table, header, path)
-    del table
-    # Arrow's allocator keeps the pages of the table it freed (about 90 MB at a million events); give
-    # them back, so what is built next (the index) does not stack on memory nothing uses.
     pa.default_memory_pool().release_unused()
     return lazy_log(head, cols)
+
+
+def _unreadable(exc: Exception, path: str) -> LogError:
+    return LogError(f"not a readable Parquet log: {str(exc).splitlines()[0][:200]}", path)
+
+
+class _OneColumnAtATime:
+    """A Parquet file's columns, each read when the reader asks for it: the whole table at once would sit
+    beside the arrays made from it (about 110 MB more at a million events)."""
+
+    def __init__(self, pf: Any, path: str) -> None:
+        self.pf, self.path = pf, path
+        self.column_names, self.num_rows = pf.schema_arrow.names, pf.metadata.num_rows
+
+    def column(self, name: str) -> Any:
+        """One column, read from the file (each is asked for once)."""
+        import pyarrow as pa
+
+        # Arrow's allocator keeps the pages of the column read before; give them back first.
+        pa.default_memory_pool().release_unused()
+        try:
+            return self.pf.read(columns=[name]).column(0)
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            raise _unreadable(exc, self.path) from None
 
 
 __all__ = ["MAX_PARQUET_BYTES", "header_of", "load_parquet", "save_parquet", "write_parquet"]

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from numpy.dtypes import StringDType
 
-from ..columns import EXTRA, EventColumns
+from ..columns import EXTRA, EventColumns, narrowed
 from ..dates import DateError, parse_date
 from ..errors import LogError
 from ..model import Log, freeze
@@ -55,7 +56,8 @@ def _first_row(mask: np.ndarray) -> int:
 
 
 class _Reader:
-    """One Parquet table being checked: its path, row count and ids, for error messages."""
+    """One Parquet table being checked (anything with ``column_names``, ``num_rows`` and ``column(name)``):
+    its path, row count and ids, for error messages."""
 
     def __init__(self, table: Any, path: str) -> None:
         self.table, self.path, self.n = table, path, table.num_rows
@@ -69,7 +71,7 @@ class _Reader:
         if name not in self.table.column_names:
             if required:
                 raise self.fail(f"missing column {name!r}", None)
-            return np.full(self.n, -1, np.int32), []
+            return np.full(self.n, -1, np.int8), []  # no such column: every row without
         codes, values = _dictionary(self.table.column(name), name, self.path)
         if required and (codes < 0).any():
             raise self.fail(f"{name} is missing", _first_row(codes < 0))
@@ -93,17 +95,26 @@ class _Reader:
         if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
             raise self.fail(f"column 'id' must hold text, not {col.type}", None)
         ok = pc.fill_null(pc.match_substring_regex(col, ID_RE2), False).to_numpy(zero_copy_only=False)
-        self.ids = col.to_numpy(zero_copy_only=False)
         if not ok.all():
             row = _first_row(~ok)
-            raise LogError(f"event id {self.ids[row]!r} is missing or malformed (use lower case, digits, "
+            raise LogError(f"event id {col[row].as_py()!r} is missing or malformed (use lower case, digits, "
                            "'.', '_', '-')", self.path, row + 1)
+        self.ids = id_array(col)
         if len(pc.unique(col)) != self.n:
             import pandas as pd
 
-            dup = pd.Series(self.ids).duplicated().to_numpy()
+            dup = pd.Series(self.ids.astype(object)).duplicated().to_numpy()
             row = _first_row(dup)
             raise self.fail(f"duplicate id (first used at line {_first_row(self.ids == self.ids[row]) + 1})", row)
+
+
+def id_array(col: Any) -> np.ndarray:
+    """Event ids as one NumPy string array (16 bytes an id up to 15 bytes long), not a Python str per event."""
+    out = np.empty(len(col), StringDType())
+    step = 1 << 16  # through Python strings a slice at a time: a few MB of short-lived objects at most
+    for lo in range(0, len(col), step):
+        out[lo:lo + step] = col.slice(lo, step).to_numpy(zero_copy_only=False)
+    return out
 
 
 def date_keys(reader: _Reader, codes: np.ndarray, texts: list[str]) -> np.ndarray:
@@ -242,6 +253,7 @@ def read_table_columns(table: Any, header: dict[str, Any], path: str) -> tuple[L
     if not cited.all():
         raise r.fail("an event needs sources (or provenance for imports, rationale for scenario inserts)",
                      _first_row(~cited))
+    position = np.int32 if r.n < 1 << 31 else np.int64  # file order and line
     seq = np.zeros(r.n, np.int64)
     if "seq" in table.column_names:
         col = table.column("seq")
@@ -252,8 +264,8 @@ def read_table_columns(table: Any, header: dict[str, Any], path: str) -> tuple[L
     cols = EventColumns(path=path, ids=r.ids, date_codes=date_codes, date_texts=date_texts, date_keys=keys_u,
                         kind_codes=kind_codes.astype(np.int16), kinds=kinds, names=names, org_codes=org_codes,
                         target_codes=target_codes, actor_offsets=offsets, actor_codes=a_codes, seq=seq,
-                        order=np.arange(r.n, dtype=np.int64), line=np.arange(1, r.n + 1, dtype=np.int64),
+                        order=np.arange(r.n, dtype=position), line=np.arange(1, r.n + 1, dtype=position),
                         extra_codes=extra_codes, extra_values=extra_values)
-    cols = in_replay_order(cols)
+    cols = narrowed(in_replay_order(cols))
     conflicts = _conflicts(header.get("conflicts"), path, referenced(header, cols))
     return dataclasses.replace(head, conflicts=conflicts), cols
