@@ -740,6 +740,66 @@ def test_cow_export_on_new_years_day_and_for_dates_that_straddle_it(run, tmp_pat
                      "705": list(zip(years, [1, 1, 1, 0, 0, 0]))}
 
 
+COVERED_LOG = textwrap.dedent("""\
+    orgsim_log: 2
+    id: cv
+    organization: CV
+    coverage: {from: "2001-01-01", to: "2003-01-01"}
+    entities: {organizations: {CV: {name: Covered}}}
+    sources: {notes: {file: notes.txt}}
+    events:
+    - {id: cv-founded, date: "2000-03-01", kind: org_founded, actors: [RUS], target: CV, payload: {name: Covered, short: CV},
+       sources: [{source: notes, line: 1, quote: q, gloss: g}]}
+    - {id: geo-joins, date: "2001", kind: accession, actors: [GEO], target: CV,
+       sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+    - {id: geo-leaves, date: "2001-12-31", kind: withdrawal, actors: [GEO], target: CV,
+       sources: [{source: notes, line: 3, quote: q, gloss: g}]}
+    - {id: late, date: "2004-05-01", kind: statement, actors: [RUS], target: CV, payload: {title: t},
+       sources: [{source: notes, line: 4, quote: q, gloss: g}]}
+    """)
+
+
+def test_cow_export_is_missing_outside_the_logs_coverage_and_for_a_day_that_may_be_no_time(run, tmp_path):
+    """The log covers 1 January 2001 to 1 January 2003. Kazakhstan, never named, is missing (-9) in 2000 and
+    2004 and a non-member (0) in 2001-2003 -- 2003 included, since the coverage's last day is in it. Georgia
+    joins some day of 2001 and leaves on 31 December 2001: it may have joined that very day and held nothing,
+    so 2001 is -9, not 1. Russia's membership, recorded from 2000, is coded 1 throughout."""
+    code, out, err = run("export", "--format", "cow-state-year", "--log", _write(tmp_path, "cv.yaml", COVERED_LOG))
+    assert code == 0, err
+    rows = _rows_of(out, "365", "372", "705").splitlines()
+    assert rows[0] == "ccode,year,state,cv"
+    cells = {(r.split(",")[0], int(r.split(",")[1])): int(r.split(",")[3]) for r in rows[1:]}
+    years = range(2000, 2005)
+    assert [cells[("705", y)] for y in years] == [-9, 0, 0, 0, -9]
+    assert [cells[("372", y)] for y in years] == [-9, -9, 0, 0, -9]
+    assert [cells[("365", y)] for y in years] == [1, 1, 1, 1, 1]
+
+
+COLUMNS_LOG = textwrap.dedent("""\
+    orgsim_log: 2
+    id: co
+    organization: ZA
+    entities: {organizations: {AB: {name: Alpha Body, cow: {column: alphaigo, position: 2}},
+                               ZA: {name: Zeta Alliance, cow: {column: zetaigo, position: 1}}}}
+    sources: {notes: {file: notes.txt}}
+    events:
+    - {id: za-founded, date: "2000-03-01", kind: org_founded, actors: [RUS], target: ZA,
+       payload: {name: Zeta Alliance, short: ZA}, sources: [{source: notes, line: 1, quote: q, gloss: g}]}
+    - {id: ab-founded, date: "2001-03-01", kind: org_founded, actors: [KAZ], target: AB,
+       payload: {name: Alpha Body, short: AB}, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+    """)
+
+
+def test_cow_export_of_an_imported_log_keeps_cows_column_names_and_order(run, tmp_path):
+    """A log imported from COW keeps each organization's COW column and its place in COW's file: zetaigo
+    (first in the file) before alphaigo, under those names, not the ids' own names in their own order."""
+    code, out, err = run("export", "--format", "cow-state-year", "--log", _write(tmp_path, "co.yaml", COLUMNS_LOG))
+    assert code == 0, err
+    assert _rows_of(out, "365", "705") == ("ccode,year,state,zetaigo,alphaigo\n"
+                                           "365,2000,russia,1,-1\n365,2001,russia,1,0\n"
+                                           "705,2000,kazakhstan,0,-1\n705,2001,kazakhstan,0,1\n")
+
+
 # --- reports/reconcile.py -----------------------------------------------------------------------------------
 
 RECONCILE_HEAD = textwrap.dedent("""\
