@@ -52,7 +52,8 @@ _COW_REAL = " ".join(f"--deselect tests/test_import_cow.py::{t}" for t in (
 #: a run, so the tests most likely to kill a module's mutants come first.
 MODULES: dict[str, tuple[str, list[str] | None, str]] = {
     "dates": ("events/dates.py", None, "tests/test_mutants.py tests/test_dates.py"),
-    "canonical": ("events/canonical.py", None, "tests/test_mutants.py tests/test_store_hashes.py tests/test_store.py "
+    "canonical": ("events/canonical.py", None, "tests/test_mutants.py tests/test_store_hashes.py tests/test_store_bulk.py "
+                  "tests/test_store.py "
                   "tests/test_index_cache_cli.py::test_the_log_hash_is_computed_once_and_kept_with_the_cache"),
     "store_verify": ("events/store/verify.py", None, "tests/test_mutants.py tests/test_store.py"),
     "branch": ("scenarios/branch.py", None, f"tests/test_mutants.py tests/test_scenarios.py {_FIGURES}"),
