@@ -1020,6 +1020,32 @@ def test_a_number_key_deep_inside_a_dict_of_another_kind_is_refused(value):
         canonical_json(nest(value), "payload")
 
 
+NAN_LOG = textwrap.dedent("""\
+    orgsim_log: 2
+    id: nanlog
+    organization: TA
+    entities: {organizations: {TA: {name: T}}}
+    sources: {notes: {file: notes.txt}}
+    events:
+    - {id: ta-founded, date: "1990", kind: org_founded, actors: [FRA], target: TA, payload: {name: T}, sources: [{source: notes, line: 1, quote: q, gloss: g}]}
+    - {id: odd, date: "1991", kind: statement, actors: [FRA], target: TA, payload: {title: t, weight: .nan}, sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+    """)
+
+
+def test_a_parquet_value_json_cannot_hold_is_named_by_its_event_on_import(run, tmp_path):
+    """A Parquet log whose second event carries NaN: `store import` refuses it in one line naming the file, the
+    event's row and its id (the column path hands such a value to the events' path, which names it)."""
+    from orgsim.events.columnar.parquet import save_parquet
+
+    parquet = str(tmp_path / "nan.parquet")
+    save_parquet(load_log(_write(tmp_path, "nan.yaml", NAN_LOG)), parquet)
+    store = str(tmp_path / "s.sqlite")
+    assert run("store", "init", "--store", store)[0] == 0
+    code, out, err = run("store", "import", parquet, "--store", store)
+    assert code == 2 and out == ""
+    assert err.strip() == f"orgsim: error: {parquet}:2: event 'odd': nan is not a number JSON can hold"
+
+
 def test_writing_a_log_for_a_store_also_gives_its_hash_and_the_cache_keeps_it(monkeypatch):
     """`log_texts` (a store import's one pass) leaves the log hash known: asking for it writes no JSON again,
     it is the documented chain over the texts, and the engine's cache is told it once."""
