@@ -63,7 +63,7 @@ MODULES: dict[str, tuple[str, list[str] | None, str]] = {
     "cow_export": ("engine/year_codes.py", ["cow_organizations", "cow_rows", "cow_state_year_frame"],
                    f"tests/test_mutants.py tests/test_import_cow.py tests/test_exports.py {_COW_REAL}"),
     "store_chain": ("events/store/chain.py", ["append", "_numbered", "restore", "head", "version"],
-                    "tests/test_store.py tests/test_mutants.py tests/test_store_concurrency.py "
+                    "tests/test_store.py tests/test_mutants.py tests/test_store_bulk.py tests/test_store_concurrency.py "
                     "--deselect 'tests/test_store_concurrency.py::test_writers_append_10000_events_between_them[8]'"),
     "apply": ("engine/apply.py", None, "tests/test_engine.py tests/test_validation.py tests/test_mutants.py"),
     "index": ("engine/index.py", None, "tests/test_mutants.py tests/test_engine.py tests/test_index_scale.py "
