@@ -483,6 +483,7 @@ def test_a_command_refuses_a_store_whose_content_is_not_text(run, tmp_path):
 @pytest.mark.parametrize("change,problem", [
     ({"content": '{"id": "force"}'}, "its content is not in the canonical form it was stored in"),
     ({"content": '{"kind":"force_formed","id":"force"}'}, "its content is not in the canonical form it was stored in"),
+    ({"content": '{"id":"force","x":NaN}'}, "its content is not valid JSON"),
     ({"content": '{"id":"force"'}, "its content is not valid JSON"),
     ({"content": '{"id":"council"}'}, "its content names another event"),
     ({"type": "note"}, "its type 'note' is not a row type"),
