@@ -728,18 +728,24 @@ def test_cow_export_on_new_years_day_and_for_dates_that_straddle_it(run, tmp_pat
     year it ends, so Russia is a member in 2005 whatever day of January it was."""
     code, out, err = run("export", "--format", "cow-state-year", "--log", _write(tmp_path, "ny.yaml", NEW_YEAR_LOG))
     assert code == 0, err
-    out = _rows_of(out, "365", "370", "371", "702", "705")  # Russia, Belarus, Armenia, Tajikistan, Kazakhstan
-    codes = {ccode: [] for ccode in ("365", "370", "371", "702", "705")}
-    for line in out.splitlines()[1:]:
+    # Russia, Belarus, Armenia, Tajikistan, Kazakhstan, 2000-2005
+    assert _cells(out, "ny", "365", "370", "371", "702", "705") == {
+        "365": [(2000, 1), (2001, 1), (2002, 1), (2003, 1), (2004, 1), (2005, 1)],
+        "370": [(2000, 0), (2001, 0), (2002, 0), (2003, 0), (2004, 1), (2005, 1)],
+        "371": [(2000, 0), (2001, 0), (2002, -9), (2003, 1), (2004, 1), (2005, 1)],
+        "702": [(2000, 1), (2001, 1), (2002, 1), (2003, -9), (2004, 0), (2005, 0)],
+        "705": [(2000, 1), (2001, 1), (2002, 1), (2003, 0), (2004, 0), (2005, 0)]}
+
+
+def _cells(csv_text: str, column: str, *ccodes: str) -> dict[str, list[tuple[int, int]]]:
+    """(year, code) of each state, in file order, from a one-organization COW state-year CSV with that column."""
+    rows = _rows_of(csv_text, *ccodes).splitlines()
+    assert rows[0] == f"ccode,year,state,{column}"
+    out: dict[str, list[tuple[int, int]]] = {c: [] for c in ccodes}
+    for line in rows[1:]:
         ccode, year, _state, cell = line.split(",")
-        codes[ccode].append((int(year), int(cell)))
-    years = list(range(2000, 2006))
-    assert out.splitlines()[0] == "ccode,year,state,ny"
-    assert codes == {"365": list(zip(years, [1, 1, 1, 1, 1, 1])),
-                     "370": list(zip(years, [0, 0, 0, 0, 1, 1])),
-                     "371": list(zip(years, [0, 0, -9, 1, 1, 1])),
-                     "702": list(zip(years, [1, 1, 1, -9, 0, 0])),
-                     "705": list(zip(years, [1, 1, 1, 0, 0, 0]))}
+        out[ccode].append((int(year), int(cell)))
+    return out
 
 
 COVERED_LOG = textwrap.dedent("""\
@@ -768,13 +774,10 @@ def test_cow_export_is_missing_outside_the_logs_coverage_and_for_a_day_that_may_
     so 2001 is -9, not 1. Russia's membership, recorded from 2000, is coded 1 throughout."""
     code, out, err = run("export", "--format", "cow-state-year", "--log", _write(tmp_path, "cv.yaml", COVERED_LOG))
     assert code == 0, err
-    rows = _rows_of(out, "365", "372", "705").splitlines()
-    assert rows[0] == "ccode,year,state,cv"
-    cells = {(r.split(",")[0], int(r.split(",")[1])): int(r.split(",")[3]) for r in rows[1:]}
     years = range(2000, 2005)
-    assert [cells[("705", y)] for y in years] == [-9, 0, 0, 0, -9]
-    assert [cells[("372", y)] for y in years] == [-9, -9, 0, 0, -9]
-    assert [cells[("365", y)] for y in years] == [1, 1, 1, 1, 1]
+    assert _cells(out, "cv", "365", "372", "705") == {"705": list(zip(years, [-9, 0, 0, 0, -9])),
+                                                      "372": list(zip(years, [-9, -9, 0, 0, -9])),
+                                                      "365": list(zip(years, [1, 1, 1, 1, 1]))}
 
 
 COLUMNS_LOG = textwrap.dedent("""\
