@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from collections.abc import Sequence
 from typing import Any
 
 from .dates import DateError, parse_date
@@ -145,6 +146,20 @@ def _str_list(value: Any, what: str, path: str, line: int, eid: str | None) -> t
     return tuple(value)
 
 
+def repeated(ids: Sequence[str]) -> str | None:
+    """The first id that appears twice in ``ids`` (None if none does).
+
+    >>> repeated(("FRA", "DEU", "FRA")), repeated(("FRA", "DEU"))
+    ('FRA', None)
+    """
+    seen: set[str] = set()
+    for ident in ids:
+        if ident in seen:
+            return ident
+        seen.add(ident)
+    return None
+
+
 class _Ids:
     """Which actor and target ids a log may use: ISO states plus what its header declares."""
 
@@ -271,6 +286,9 @@ def parse_event(raw: Any, index: int, log_org: str, header_sources: dict, ids: _
     if not isinstance(org, str):
         raise _fail("org must be an id", path, line, eid)
     actors = _str_list(raw.get("actors"), "actors", path, line, eid)
+    twice = repeated(actors)
+    if twice is not None:  # one accession of FRA, not two: a repeat is a typo, never two actors
+        raise _fail(f"actors names {twice!r} twice", path, line, eid)
     target = raw.get("target")
     if target is not None and not isinstance(target, str):
         raise _fail("target must be one id", path, line, eid)

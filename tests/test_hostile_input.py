@@ -215,6 +215,7 @@ WRONG_EVENTS = {
     "unknown source field": ("sources: [{source: notes, line: 2, quote: q, gloss: g, page: 4}]",
                              "unknown source field 'page'"),
     "number and text keys": ("1: x", "unknown field 1"),
+    "an actor named twice": ("actors: [FRA, DEU, FRA]", "actors names 'FRA' twice"),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import re
 
 import numpy as np
 import pyarrow.parquet as pq
@@ -116,6 +117,26 @@ def test_a_damaged_parquet_log_is_a_one_line_error(tmp_path, run):
         load_log(path)
     code, _out, err = run("validate", path)
     assert code == 2 and "duplicate id" in err
+
+
+def test_a_parquet_event_naming_an_actor_twice_is_refused_with_its_row(tmp_path):
+    """Two events each naming one state twice: the first is named by its row, as YAML names its line."""
+    import pyarrow as pa
+
+    path = str(tmp_path / "s.parquet")
+    write_log(path, *synth_columns(SynthSpec(3, 5, 20, 50, 1)))
+    table = pq.read_table(path)
+    actors = table.column("actors").to_pylist()
+    assert all(len(set(a)) == len(a) for a in actors if a)  # the generator never repeats one
+    firsts = [i for i, a in enumerate(actors) if a][:2]
+    for i in reversed(firsts):
+        actors[i] = actors[i] + [actors[i][0]]
+    pq.write_table(table.set_column(table.column_names.index("actors"), "actors",
+                                    pa.array(actors, table.schema.field("actors").type)), path)
+    ids = table.column("id").to_pylist()
+    with pytest.raises(LogError, match=rf"s\.parquet:{firsts[0] + 1}: event '?{re.escape(ids[firsts[0]])}'?.*"
+                                       rf"actors names '{actors[firsts[0]][0]}' twice"):
+        load_log(path)
 
 
 @pytest.mark.parametrize("bad, shown", [(None, "None"), ("Bad Id", "'Bad Id'")])

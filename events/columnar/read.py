@@ -55,6 +55,20 @@ def _first_row(mask: np.ndarray) -> int:
     return int(np.flatnonzero(mask)[0])
 
 
+def _refuse_repeated_actors(r: "_Reader", codes: np.ndarray, values: list[Any], rows: np.ndarray,
+                            lengths: np.ndarray) -> None:
+    """A row naming one actor twice is refused, as the YAML loader refuses it (the first such row is named)."""
+    several = lengths[rows] > 1  # most events have one actor: only the others can repeat one
+    if not several.any():
+        return
+    width = np.int64(len(values) + 1)
+    pairs = np.sort(rows[several].astype(np.int64) * width + codes[several])
+    same = pairs[1:][pairs[1:] == pairs[:-1]]
+    if len(same):
+        row, code = divmod(int(same[0]), int(width))
+        raise r.fail(f"actors names {values[code]!r} twice", row)
+
+
 class _Reader:
     """One Parquet table being checked (anything with ``column_names``, ``num_rows`` and ``column(name)``):
     its path, row count and ids, for error messages."""
@@ -234,6 +248,7 @@ def read_table_columns(table: Any, header: dict[str, Any], path: str) -> tuple[L
     a_codes, a_values = _dictionary(flat, "actors", path)
     if (a_codes < 0).any():
         raise r.fail("actors must be a list of ids", int(actor_rows[_first_row(a_codes < 0)]))
+    _refuse_repeated_actors(r, a_codes, a_values, actor_rows, lengths)
     names, (org_codes, target_codes, a_codes) = _names(r, head, org_codes, orgs, target_codes, targets,
                                                        a_codes, a_values, actor_rows)
     extra_codes, extra_values = {}, {}
