@@ -19,7 +19,7 @@ import pytest
 
 from orgsim.engine.history import History
 from orgsim.events import load_log
-from orgsim.events.dates import DateError, parse_date
+from orgsim.events.dates import DateError, parse_date, parse_query_date
 from orgsim.events.store.chain import Store
 from orgsim.events.store.rows import Entry, row_hash
 from orgsim.events.store.view import import_entries, store_rows
@@ -55,6 +55,35 @@ def test_a_range_may_end_inside_its_start_year():
     """`2009/2009-06` is the first half of 2009: accepted, from 1 January to 30 June."""
     d = parse_date("2009/2009-06")
     assert (d.first.isoformat(), d.last.isoformat(), d.precision) == ("2009-01-01", "2009-06-30", "range")
+
+
+@pytest.mark.parametrize("text, earliest, latest", [
+    ("2009-06-14", "2009-06-14", "2009-06-14"),  # no qualifier: no margin
+    ("2009-06-14~", "2009-06-13", "2009-06-15"), ("2009-06-30%", "2009-06-28", "2009-07-02"),
+    ("2016-10~", "2016-09-01", "2016-11-30"), ("2016-10%", "2016-08-01", "2016-12-31"),
+    ("2016-11~", "2016-10-01", "2016-12-31"), ("2016-12?", "2016-11-01", "2017-01-31"),
+    ("2016-01~", "2015-12-01", "2016-02-29"), ("1993~", "1992-01-01", "1994-12-31"),
+    ("199X~", "1980-01-01", "2009-12-31"), ("2001/2003~", "2000-12-01", "2004-01-31"),
+])
+def test_a_qualified_date_reaches_one_unit_further_each_side_per_qualifier(text, earliest, latest):
+    """'~' or '?' widens a date by one unit of its precision each side, '%' by two; months roll over years."""
+    import datetime as dt
+
+    d = parse_date(text)
+    assert (dt.date.fromordinal(d.earliest).isoformat(), dt.date.fromordinal(d.latest).isoformat()) == (earliest, latest)
+
+
+@pytest.mark.parametrize("text, hint", [
+    ("30.02.2009", "2009-02"), ("32.12.2009", "2009-12"), ("32.01.2009", "2009-01"), ("15.13.2009", "2009"),
+    ("15.00.2009", "2009"), ("12/2009", "2009-12"), ("1/2009", "2009-01"), ("13/2009", "2009"), ("0/2009", "2009"),
+    ("200906", None), ("06/209", None),
+])
+def test_a_mistyped_query_date_is_refused_with_the_nearest_documented_form(text, hint):
+    """A day that does not exist keeps its month; a month out of 1-12 falls back to the year; no guess from no year."""
+    with pytest.raises(DateError) as info:
+        parse_query_date(text)
+    base = f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"
+    assert str(info.value) == (base + f" (did you mean {hint}?)" if hint else base)
 
 
 def test_a_range_ending_before_its_start_is_refused():
@@ -629,6 +658,26 @@ def test_a_refused_restore_leaves_the_store_usable(tmp_path, tiny_rows):
             store.restore(tiny_rows)
         store.append([Entry("retraction", "sg", {})], store.version)
         assert len(store.rows()) == len(tiny_rows) + 1
+
+
+def test_reimporting_a_log_with_a_new_title_and_a_new_event_adds_the_header_as_version_2(run, tmp_path):
+    """A changed header and one new event, imported into the store that holds the log: header v2, event v1."""
+    from pathlib import Path
+
+    text = Path(TINY).read_text(encoding="utf-8")
+    store = str(tmp_path / "s.sqlite")
+    assert run("store", "init", "--store", store)[0] == 0 and run("store", "import", TINY, "--store", store)[0] == 0
+    event = ("  - id: late-attest\n    date: \"2010\"\n    kind: membership_attested\n    target: TA\n"
+             "    payload: {members: [FRA, DEU, BEL, NLD], status: member}\n"
+             "    sources: [{source: notes, line: 12, quote: \"four\", gloss: \"four\"}]\n")
+    changed = text.replace("title: A tiny invented alliance for tests", "title: A tiny alliance, retitled") + event
+    assert changed.count("retitled") == 1
+    code, out, err = run("store", "import", _write(tmp_path, "tiny2.yaml", changed), "--store", store)
+    assert code == 0, err
+    with Store.open(store) as st:
+        rows = st.rows()
+    assert [(r.type, r.event_id, r.version) for r in rows[-2:]] == [("header", "", 2), ("event", "late-attest", 1)]
+    assert "retitled" in rows[-2].content and run("verify", "--store", store)[0] == 0
 
 
 # --- engine/year_codes.py: the COW state-year export --------------------------------------------------------
