@@ -86,6 +86,15 @@ def test_a_mistyped_query_date_is_refused_with_the_nearest_documented_form(text,
     assert str(info.value) == (base + f" (did you mean {hint}?)" if hint else base)
 
 
+def test_parsing_a_date_loads_no_numpy():
+    """The date parser stays light (scripts and the CLI's validation import it): numpy is for its type alias only."""
+    import subprocess
+    import sys
+
+    code = "import sys; from orgsim.events.dates import parse_date; parse_date('2009-06~'); print('numpy' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+
+
 def test_a_range_ending_before_its_start_is_refused():
     """`2009-07/2009-06` ends before it starts; `2009-06/2009-06` (one month) is fine."""
     with pytest.raises(DateError, match="ends before it starts"):
