@@ -883,15 +883,30 @@ UNKNOWN = textwrap.dedent("""\
     """)
 
 
-def test_reconcile_reads_an_unknown_status_as_silent(run, tmp_path):
-    """Side A codes Belarus unknown from 2001, side B never names it: silence is no difference, so Belarus is
-    never a disagreement, while the founders' entries agree."""
-    a = _write(tmp_path, "a.yaml", RECONCILE_HEAD.format(id="a") + UNKNOWN)
-    b = _write(tmp_path, "b.yaml", RECONCILE_HEAD.format(id="b"))
+BLR_JOINS = textwrap.dedent("""\
+    - {id: blr-joins, date: "2000-06-01", kind: accession, actors: [BLR], target: XO,
+       sources: [{source: notes, line: 2, quote: q, gloss: g}]}
+    """)
+
+
+@pytest.mark.parametrize("a_more, b_more, shown", [
+    ("", "", set()),  # B never names Belarus: nothing to compare
+    # B: a member from 2001-02-01, the day A's unknown begins: A is silent on it
+    ("", BLR_JOINS.replace("2000-06-01", "2001-02-01"), {("membership", "a_silent", "(silent)")}),
+    # B: a member from 2000-06-01, when A (covering that day) names no status for Belarus: a real difference
+    ("", BLR_JOINS, {("membership", "disagree", "(no membership)")}),
+    # both: a member from 2000-06; A then codes it unknown: its exit is A's silence, not a withdrawal
+    (BLR_JOINS, BLR_JOINS, {("entry", "agree", "member"), ("exit", "a_silent", "unknown")}),
+])
+def test_reconcile_reads_an_unknown_status_as_silent(run, tmp_path, a_more, b_more, shown):
+    """Side A codes Belarus unknown from 2001: silence is no difference, whatever B says of Belarus, so Belarus is
+    never a disagreement (A is shown silent), while the founders' entries agree."""
+    a = _write(tmp_path, "a.yaml", RECONCILE_HEAD.format(id="a") + a_more + UNKNOWN)
+    b = _write(tmp_path, "b.yaml", RECONCILE_HEAD.format(id="b") + b_more)
     code, out, err = run("reconcile", a, b, "--format", "csv")
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert not [r for r in rows if r["state"] == "BLR" and r["verdict"] == "disagree"]
+    assert {(r["fact"], r["verdict"], r["a_status"]) for r in rows if r["state"] == "BLR"} == shown
     assert {(r["state"], r["fact"], r["verdict"]) for r in rows} >= {("KAZ", "entry", "agree"), ("RUS", "entry", "agree")}
 
 
