@@ -254,3 +254,28 @@ def test_by_dates_runs_are_paired_by_their_overlap_first_come_first_served(tmp_p
     got = sorted(((f.fact, f.verdict, f.gap_days) for f in reconcile(a, b).facts if f.state == "BLR"),
                  key=lambda t: (t[0], t[1], t[2] or 0))
     assert got == facts
+
+
+ARMENIA = JOINS.replace("BLR", "ARM").replace("blr-", "arm-")  # keeps a log's Belarus rows empty
+
+
+@pytest.mark.parametrize("a_events, b_events, facts", [
+    # Belarus joins A on the day both logs begin (2000-03-01): B covers that day and names no status
+    (_ev("blr-joins", "2000-03-01", "accession", "BLR"), ARMENIA, [("membership", "disagree")]),
+    (ARMENIA, _ev("blr-joins", "2000-03-01", "accession", "BLR"), [("membership", "disagree")]),
+    # B's unknown ends (Belarus an observer) the day Belarus joins A: B is no longer silent then
+    (_ev("blr-joins", "2001-06-01", "accession", "BLR"),
+     _unknown("2000-06-01") + _ev("blr-observer", "2001-06-01", "observer_status", "BLR", line=6),
+     [("membership", "disagree")]),
+    # two runs in A, none in B: both compared
+    (JOINS + _leaves("2001-06-01") + _back("2003-06-01"), ARMENIA, [("membership", "disagree"), ("membership", "disagree")]),
+    # after an exit B is silent on, A's second run meets B's silence too
+    (JOINS + _leaves("2003-01-01") + _back("2005-06-01"), JOINS + _unknown("2003-01-01"),
+     [("entry", "agree"), ("exit", "b_silent"), ("membership", "b_silent")]),
+])
+def test_by_dates_first_days_ends_of_silence_and_every_run_count(tmp_path, a_events, b_events, facts):
+    """A date on the other log's first day is compared; a silence that ended the day before a date does not cover
+    it; every run of a state is compared, also after one the other side is silent on."""
+    a = _log(tmp_path, "a", FOUNDED + a_events + LATE_WORD)
+    b = _log(tmp_path, "b", FOUNDED + b_events + LATE_WORD)
+    assert sorted((f.fact, f.verdict) for f in reconcile(a, b).facts if f.state == "BLR") == facts
