@@ -269,6 +269,9 @@ ARMENIA = JOINS.replace("BLR", "ARM").replace("blr-", "arm-")  # keeps a log's B
      [("membership", "disagree")]),
     # two runs in A, none in B: both compared
     (JOINS + _leaves("2001-06-01") + _back("2003-06-01"), ARMENIA, [("membership", "disagree"), ("membership", "disagree")]),
+    # after an exit A is silent on, A's second run (Belarus accedes again) is compared too
+    (JOINS + _unknown("2003-01-01") + _ev("blr-again", "2005-06-01", "accession", "BLR", line=7),
+     JOINS + _leaves("2003-01-01"), [("entry", "agree"), ("exit", "a_silent"), ("membership", "disagree")]),
     # after an exit B is silent on, A's second run meets B's silence too
     (JOINS + _leaves("2003-01-01") + _back("2005-06-01"), JOINS + _unknown("2003-01-01"),
      [("entry", "agree"), ("exit", "b_silent"), ("membership", "b_silent")]),
