@@ -53,7 +53,7 @@ bench: $(STAMP)
 # `make mutation MODULES="dates reconcile"` runs some modules, WORKERS=1 one mutant at a time; see tools/mutation.py.
 WORKERS ?= 2
 mutation: $(STAMP)
-	$(BIN)/python -m pip install --quiet 'cosmic-ray>=8.7'
+	$(BIN)/python -m pip install --quiet 'cosmic-ray>=8.7' 'pytest-cov>=5'
 	$(BIN)/python tools/mutation.py --workers $(WORKERS) $(MODULES)
 	$(BIN)/python tools/mutation.py --listed
 	$(BIN)/python tools/mutation.py --report

@@ -221,8 +221,23 @@ def _date_text(history: History, event: str | None, lo: int | None, hi: int | No
     return _iso(lo) if lo == hi else f"{_iso(lo)}/{_iso(hi)}"
 
 
-def _compare_dates(a: History, b: History, state: str, sa: list[Spell], sb: list[Spell]) -> list[Fact]:
-    """Entries and exits of two logs' membership runs of one state, paired by overlap."""
+def _quiet(rows: list) -> list[tuple[int, int]]:
+    """The days a side is silent about a state: where it codes the status unknown or out of the state system."""
+    return [(r[0], r[1]) for r in rows if r[2] in SILENT_STATUSES]
+
+
+def _silent_on(quiet: list[tuple[int, int]], lo: int, hi: int) -> bool:
+    """Whether a side is silent on some day from LO to HI (the bounds of the other side's date)."""
+    return any(start <= hi and end > lo for start, end in quiet)
+
+
+def _compare_dates(a: History, b: History, state: str, sa: list[Spell], sb: list[Spell],
+                   quiet_a: list[tuple[int, int]] = (), quiet_b: list[tuple[int, int]] = ()) -> list[Fact]:
+    """Entries and exits of two logs' membership runs of one state, paired by overlap.
+
+    Where one side codes the state unknown (or out of the state system) when the other dates an entry
+    or an exit, that side is silent, not in disagreement (QUIET_A, QUIET_B: its silent spans).
+    """
     facts: list[Fact] = []
     a_end, b_end = a.coverage.end, b.coverage.end
     a_start, b_start = a.coverage.start, b.coverage.start
@@ -231,10 +246,13 @@ def _compare_dates(a: History, b: History, state: str, sa: list[Spell], sb: list
     def reach(s: Spell) -> tuple[int, int]:
         return s.start_lo, (s.end_hi if s.end_hi is not None else OPEN_END)
 
+    def ends_silent(s: Spell) -> bool:
+        return s.end_status in SILENT_STATUSES
+
     def make(kind: str, x: Spell | None, y: Spell | None, verdict: str, gap: int | None) -> Fact:
         def side(h: History, s: Spell | None) -> tuple[str, str, str | None, str]:
             if s is None:
-                return "(no membership)", "", None, ""
+                return ("(silent)" if verdict in ("a_silent", "b_silent") else "(no membership)"), "", None, ""
             if kind == "exit":
                 return (s.end_status or "(goes on)", _date_text(h, s.end_event, s.end_lo, s.end_hi), s.end_event,
                         cite(h, s.end_event) if s.end_event else "")
@@ -257,13 +275,21 @@ def _compare_dates(a: History, b: History, state: str, sa: list[Spell], sb: list
                 best, overlap = j, o
         if best is None or overlap < 0:
             if b_start <= x.start_hi <= b_end:
-                facts.append(make("membership", x, None, "disagree", None))
+                silent = _silent_on(quiet_b, x.start_lo, x.start_hi)
+                facts.append(make("membership", x, None, "b_silent" if silent else "disagree", None))
             continue
         used.add(best)
         y = sb[best]
         g = _gap(x.start_lo, x.start_hi, y.start_lo, y.start_hi)
         facts.append(make("entry", x, y, "agree" if g == 0 else "disagree", g))
         if x.end_lo is None and y.end_lo is None:
+            continue
+        if x.end_lo is not None and ends_silent(x) and (y.end_lo is None or y.end_hi >= x.end_lo):
+            if not (y.end_lo is not None and ends_silent(y)):  # both silent from their ends: nothing to compare
+                facts.append(make("exit", x, y, "a_silent", None))
+            continue
+        if y.end_lo is not None and ends_silent(y) and (x.end_lo is None or x.end_hi >= y.end_lo):
+            facts.append(make("exit", x, y, "b_silent", None))
             continue
         if x.end_lo is None:
             if y.end_lo <= a_end:
@@ -277,7 +303,8 @@ def _compare_dates(a: History, b: History, state: str, sa: list[Spell], sb: list
         facts.append(make("exit", x, y, "agree" if g == 0 else "disagree", g))
     for j, y in enumerate(sb):
         if j not in used and a_start <= y.start_hi <= a_end:
-            facts.append(make("membership", None, y, "disagree", None))
+            silent = _silent_on(quiet_a, y.start_lo, y.start_hi)
+            facts.append(make("membership", None, y, "a_silent" if silent else "disagree", None))
     return facts
 
 
@@ -396,11 +423,12 @@ def reconcile(a: History, b: History, org_a: str | None = None, org_b: str | Non
         facts = []
         for state in sorted(set(rows_a) | set(rows_b)):
             ra, rb = rows_a.get(state, []), rows_b.get(state, [])
-            real = _compare_dates(a, b, state, spells(ra, union), spells(rb, union))
+            quiet = (_quiet(ra), _quiet(rb))
+            real = _compare_dates(a, b, state, spells(ra, union), spells(rb, union), *quiet)
             facts += real
             if mem_a == mem_b:
                 continue
-            raw = _compare_dates(a, b, state, spells(ra, mem_a), spells(rb, mem_b))
+            raw = _compare_dates(a, b, state, spells(ra, mem_a), spells(rb, mem_b), *quiet)
             shown = {(f.fact, f.a_event) for f in real if f.verdict == "disagree"} | \
                     {(f.fact, f.b_event) for f in real if f.verdict == "disagree"}
             for f in raw:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
 from orgsim.engine.history import History
 from orgsim.reports.reconcile import Side, coverage, reconcile, statuses
 
@@ -153,3 +154,131 @@ def test_the_second_log_is_read_for_the_first_logs_organization_when_it_has_it(t
     assert (result.org_a, result.org_b) == ("XO", "XO")
     assert sorted((f.state, f.fact, f.verdict) for f in result.facts) == [("KAZ", "entry", "agree"),
                                                                           ("RUS", "entry", "agree")]
+
+
+JOINS = _ev("blr-joins", "2000-06-01", "accession", "BLR", line=2)
+AFTER = _ev("after-word", "2008-05-01", "statement", "RUS", payload="title: t", line=9)
+
+
+def _leaves(date: str) -> str:
+    return _ev("blr-leaves", date, "withdrawal", "BLR", line=3)
+
+
+def _unknown(date: str) -> str:
+    return _ev("blr-unknown", date, "status_unknown", "BLR", line=4)
+
+
+@pytest.mark.parametrize("a_events, b_events, facts", [
+    # runs that never overlap are not paired as an entry and an exit years apart: each is a membership the other lacks
+    (JOINS + _leaves("2001-06-01"), _ev("blr-joins", "2003-06-01", "accession", "BLR", line=2) + _leaves("2004-06-01"),
+     [("membership", "disagree"), ("membership", "disagree")]),
+    # B codes Belarus unknown from the day A has it join: B is silent on it
+    (JOINS, _unknown("2000-06-01"), [("membership", "b_silent")]),
+    # A codes Belarus unknown from the day B has it leave: A is silent on the exit
+    (JOINS + _unknown("2003-01-01"), JOINS + _leaves("2003-01-01"), [("entry", "agree"), ("exit", "a_silent")]),
+    # B has it leave half a year before A stops knowing: A says it was a member then
+    (JOINS + _unknown("2003-01-01"), JOINS + _leaves("2002-06-01"), [("entry", "agree"), ("exit", "disagree")]),
+    # both stop knowing on the same day: no exit to compare
+    (JOINS + _unknown("2003-01-01"), JOINS + _unknown("2003-01-01"), [("entry", "agree")]),
+    # the mirror cases, B silent
+    (JOINS, JOINS + _unknown("2003-01-01"), [("entry", "agree"), ("exit", "b_silent")]),
+    (JOINS + _leaves("2003-01-01"), JOINS + _unknown("2003-01-01"), [("entry", "agree"), ("exit", "b_silent")]),
+    (JOINS + _leaves("2002-06-01"), JOINS + _unknown("2003-01-01"), [("entry", "agree"), ("exit", "disagree")]),
+])
+def test_by_dates_a_side_that_codes_a_state_unknown_is_silent_where_the_other_dates_it(tmp_path, a_events, b_events,
+                                                                                        facts):
+    """Belarus's facts compared by dates when one side codes it unknown: silence where the other side's date falls
+    inside the unknown span, a real difference where it falls before, nothing where both are silent."""
+    a = _log(tmp_path, "a", FOUNDED + a_events + LATE_WORD)
+    b = _log(tmp_path, "b", FOUNDED + b_events + LATE_WORD)
+    assert sorted((f.fact, f.verdict) for f in reconcile(a, b).facts if f.state == "BLR") == facts
+
+
+@pytest.mark.parametrize("joins, facts", [("2007-05-01", [("membership", "disagree")]), ("2007-05-02", [])])
+def test_by_dates_an_entry_on_the_other_logs_last_day_is_compared_and_one_after_it_is_not(tmp_path, joins, facts):
+    """B's log ends on 2007-05-01: A's Belarus joining that day is a real difference (B covers the day and names no
+    status), joining the next day is past B's end, where B is silent."""
+    a = _log(tmp_path, "a", FOUNDED + _ev("blr-joins", joins, "accession", "BLR", line=2) + LATE_WORD + AFTER)
+    b = _log(tmp_path, "b", FOUNDED + LATE_WORD)
+    assert [(f.fact, f.verdict) for f in reconcile(a, b).facts if f.state == "BLR"] == facts
+
+
+@pytest.mark.parametrize("leaves, facts", [("2007-05-01", [("entry", "agree"), ("exit", "disagree")]),
+                                           ("2007-05-02", [("entry", "agree")])])
+def test_by_dates_an_exit_on_the_other_logs_last_day_is_compared_and_one_after_it_is_not(tmp_path, leaves, facts):
+    """A's log ends on 2007-05-01 with Belarus still a member: B's Belarus leaving that day is a real difference,
+    leaving the next day is past A's end, where A is silent."""
+    a = _log(tmp_path, "a", FOUNDED + JOINS + LATE_WORD)
+    b = _log(tmp_path, "b", FOUNDED + JOINS + _leaves(leaves) + LATE_WORD + AFTER)
+    assert sorted((f.fact, f.verdict) for f in reconcile(a, b).facts if f.state == "BLR") == facts
+
+
+@pytest.mark.parametrize("a_events, b_events, facts", [
+    # A's Belarus leaves on 2007-05-01 (B's last day, B has it go on): compared; leaving the day after B ends is not
+    (JOINS + _leaves("2007-05-01") + AFTER, JOINS, [("entry", "agree"), ("exit", "disagree")]),
+    (JOINS + _leaves("2007-05-02") + AFTER, JOINS, [("entry", "agree")]),
+    # B's Belarus joins on A's last day, and the day after
+    (JOINS.replace("BLR", "ARM").replace("blr-", "arm-"), _ev("blr-joins", "2007-05-01", "accession", "BLR") + AFTER,
+     [("membership", "disagree")]),
+    (JOINS.replace("BLR", "ARM").replace("blr-", "arm-"), _ev("blr-joins", "2007-05-02", "accession", "BLR") + AFTER,
+     []),
+])
+def test_by_dates_the_other_logs_last_day_bounds_exits_and_entries_both_ways(tmp_path, a_events, b_events, facts):
+    """The mirror of the cases above: a date on the other log's last day is compared, one a day later is not."""
+    a = _log(tmp_path, "a", FOUNDED + a_events + LATE_WORD)
+    b = _log(tmp_path, "b", FOUNDED + b_events + LATE_WORD)
+    assert sorted((f.fact, f.verdict) for f in reconcile(a, b).facts if f.state == "BLR") == facts
+
+
+def _back(date: str) -> str:
+    return _ev("blr-back", date, "readmission", "BLR", line=5)
+
+
+@pytest.mark.parametrize("a_events, b_events, facts", [
+    # runs that meet on one day (A's ends the day B's begins) are one membership dated differently
+    (JOINS + _leaves("2001-06-01"), _ev("blr-joins", "2001-06-01", "accession", "BLR") + _leaves("2002-06-01"),
+     [("entry", "disagree", 365), ("exit", "disagree", 365)]),
+    # A's one run overlaps B's two runs by 365 days each: it is paired with the first, the second is B's alone
+    (JOINS + _leaves("2006-06-01"), JOINS + _leaves("2001-06-01") + _back("2005-06-01") + _ev(
+        "blr-out", "2006-06-01", "withdrawal", "BLR", line=6),
+     [("entry", "agree", 0), ("exit", "disagree", 1826), ("membership", "disagree", None)]),
+    # A's second run, after an exit B does not have, is compared too
+    (JOINS + _leaves("2001-06-01") + _back("2003-06-01"), JOINS,
+     [("entry", "agree", 0), ("exit", "disagree", None), ("membership", "disagree", None)]),
+])
+def test_by_dates_runs_are_paired_by_their_overlap_first_come_first_served(tmp_path, a_events, b_events, facts):
+    """Which run of one side is compared with which of the other: the one it overlaps most (a day's touch counts,
+    the first on a tie), and every run of a state is compared."""
+    a = _log(tmp_path, "a", FOUNDED + a_events + LATE_WORD)
+    b = _log(tmp_path, "b", FOUNDED + b_events + LATE_WORD)
+    got = sorted(((f.fact, f.verdict, f.gap_days) for f in reconcile(a, b).facts if f.state == "BLR"),
+                 key=lambda t: (t[0], t[1], t[2] or 0))
+    assert got == facts
+
+
+ARMENIA = JOINS.replace("BLR", "ARM").replace("blr-", "arm-")  # keeps a log's Belarus rows empty
+
+
+@pytest.mark.parametrize("a_events, b_events, facts", [
+    # Belarus joins A on the day both logs begin (2000-03-01): B covers that day and names no status
+    (_ev("blr-joins", "2000-03-01", "accession", "BLR"), ARMENIA, [("membership", "disagree")]),
+    (ARMENIA, _ev("blr-joins", "2000-03-01", "accession", "BLR"), [("membership", "disagree")]),
+    # B's unknown ends (Belarus an observer) the day Belarus joins A: B is no longer silent then
+    (_ev("blr-joins", "2001-06-01", "accession", "BLR"),
+     _unknown("2000-06-01") + _ev("blr-observer", "2001-06-01", "observer_status", "BLR", line=6),
+     [("membership", "disagree")]),
+    # two runs in A, none in B: both compared
+    (JOINS + _leaves("2001-06-01") + _back("2003-06-01"), ARMENIA, [("membership", "disagree"), ("membership", "disagree")]),
+    # after an exit A is silent on, A's second run (Belarus accedes again) is compared too
+    (JOINS + _unknown("2003-01-01") + _ev("blr-again", "2005-06-01", "accession", "BLR", line=7),
+     JOINS + _leaves("2003-01-01"), [("entry", "agree"), ("exit", "a_silent"), ("membership", "disagree")]),
+    # after an exit B is silent on, A's second run meets B's silence too
+    (JOINS + _leaves("2003-01-01") + _back("2005-06-01"), JOINS + _unknown("2003-01-01"),
+     [("entry", "agree"), ("exit", "b_silent"), ("membership", "b_silent")]),
+])
+def test_by_dates_first_days_ends_of_silence_and_every_run_count(tmp_path, a_events, b_events, facts):
+    """A date on the other log's first day is compared; a silence that ended the day before a date does not cover
+    it; every run of a state is compared, also after one the other side is silent on."""
+    a = _log(tmp_path, "a", FOUNDED + a_events + LATE_WORD)
+    b = _log(tmp_path, "b", FOUNDED + b_events + LATE_WORD)
+    assert sorted((f.fact, f.verdict) for f in reconcile(a, b).facts if f.state == "BLR") == facts
