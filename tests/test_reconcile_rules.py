@@ -168,6 +168,14 @@ def _unknown(date: str) -> str:
     return _ev("blr-unknown", date, "status_unknown", "BLR", line=4)
 
 
+def _belarus(tmp_path, a_events: str, b_events: str) -> list[tuple[str, str, int | None]]:
+    """Belarus's compared facts (fact, verdict, gap in days), sorted, between two logs of XO compared by dates."""
+    a = _log(tmp_path, "a", FOUNDED + a_events + LATE_WORD)
+    b = _log(tmp_path, "b", FOUNDED + b_events + LATE_WORD)
+    return sorted(((f.fact, f.verdict, f.gap_days) for f in reconcile(a, b).facts if f.state == "BLR"),
+                  key=lambda t: (t[0], t[1], t[2] or 0))
+
+
 @pytest.mark.parametrize("a_events, b_events, facts", [
     # runs that never overlap are not paired as an entry and an exit years apart: each is a membership the other lacks
     (JOINS + _leaves("2001-06-01"), _ev("blr-joins", "2003-06-01", "accession", "BLR", line=2) + _leaves("2004-06-01"),
@@ -189,9 +197,7 @@ def test_by_dates_a_side_that_codes_a_state_unknown_is_silent_where_the_other_da
                                                                                         facts):
     """Belarus's facts compared by dates when one side codes it unknown: silence where the other side's date falls
     inside the unknown span, a real difference where it falls before, nothing where both are silent."""
-    a = _log(tmp_path, "a", FOUNDED + a_events + LATE_WORD)
-    b = _log(tmp_path, "b", FOUNDED + b_events + LATE_WORD)
-    assert sorted((f.fact, f.verdict) for f in reconcile(a, b).facts if f.state == "BLR") == facts
+    assert [(f, v) for f, v, _gap in _belarus(tmp_path, a_events, b_events)] == facts
 
 
 @pytest.mark.parametrize("joins, facts", [("2007-05-01", [("membership", "disagree")]), ("2007-05-02", [])])
@@ -225,9 +231,7 @@ def test_by_dates_an_exit_on_the_other_logs_last_day_is_compared_and_one_after_i
 ])
 def test_by_dates_the_other_logs_last_day_bounds_exits_and_entries_both_ways(tmp_path, a_events, b_events, facts):
     """The mirror of the cases above: a date on the other log's last day is compared, one a day later is not."""
-    a = _log(tmp_path, "a", FOUNDED + a_events + LATE_WORD)
-    b = _log(tmp_path, "b", FOUNDED + b_events + LATE_WORD)
-    assert sorted((f.fact, f.verdict) for f in reconcile(a, b).facts if f.state == "BLR") == facts
+    assert [(f, v) for f, v, _gap in _belarus(tmp_path, a_events, b_events)] == facts
 
 
 def _back(date: str) -> str:
@@ -249,11 +253,7 @@ def _back(date: str) -> str:
 def test_by_dates_runs_are_paired_by_their_overlap_first_come_first_served(tmp_path, a_events, b_events, facts):
     """Which run of one side is compared with which of the other: the one it overlaps most (a day's touch counts,
     the first on a tie), and every run of a state is compared."""
-    a = _log(tmp_path, "a", FOUNDED + a_events + LATE_WORD)
-    b = _log(tmp_path, "b", FOUNDED + b_events + LATE_WORD)
-    got = sorted(((f.fact, f.verdict, f.gap_days) for f in reconcile(a, b).facts if f.state == "BLR"),
-                 key=lambda t: (t[0], t[1], t[2] or 0))
-    assert got == facts
+    assert _belarus(tmp_path, a_events, b_events) == facts
 
 
 ARMENIA = JOINS.replace("BLR", "ARM").replace("blr-", "arm-")  # keeps a log's Belarus rows empty
@@ -279,6 +279,4 @@ ARMENIA = JOINS.replace("BLR", "ARM").replace("blr-", "arm-")  # keeps a log's B
 def test_by_dates_first_days_ends_of_silence_and_every_run_count(tmp_path, a_events, b_events, facts):
     """A date on the other log's first day is compared; a silence that ended the day before a date does not cover
     it; every run of a state is compared, also after one the other side is silent on."""
-    a = _log(tmp_path, "a", FOUNDED + a_events + LATE_WORD)
-    b = _log(tmp_path, "b", FOUNDED + b_events + LATE_WORD)
-    assert sorted((f.fact, f.verdict) for f in reconcile(a, b).facts if f.state == "BLR") == facts
+    assert [(f, v) for f, v, _gap in _belarus(tmp_path, a_events, b_events)] == facts
