@@ -30,7 +30,7 @@ DATES = ("1990", "1990-03", "1990-03-15", "1991", "1991-07-01", "1992-02", "1993
 
 event = st.fixed_dictionaries({
     "kind": st.sampled_from(KINDS), "org": st.sampled_from(ORGS), "date": st.sampled_from(DATES),
-    "actors": st.lists(st.sampled_from(STATES), max_size=3), "seq": st.integers(0, 1),
+    "actors": st.lists(st.sampled_from(STATES), max_size=3, unique=True), "seq": st.integers(0, 1),
     "predecessor": st.sampled_from((None, None, "OA", "OB")), "status": st.sampled_from(RETURN),
 })
 
